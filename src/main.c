@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 		printf("%s\n", PACKAGE_STRING);
 		return PT_EXIT_OK;
 	}
-	if (strcmp(cmd, "decode") != 0) {
+	if (strcmp(cmd, "decode") != 0 && strcmp(cmd, "analyze") != 0) {
 		fprintf(stderr, "pathtrace: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return PT_EXIT_USAGE;
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 		pt_options_free(&o);
 		return PT_EXIT_USAGE;
 	}
-	int rc = pt_cmd_decode(&o, report);
+	int rc = strcmp(cmd, "decode") == 0 ? pt_cmd_decode(&o, report) : pt_cmd_analyze(&o, report);
 	pt_options_free(&o);
 	return rc;
 }

@@ -1,0 +1,235 @@
+/* Flows keyed by the innermost 5-tuple, and what each keeps until the end:
+ * per-point counts, path signatures, and a bounded sample of the delay
+ * between every pair of points its packets were seen at. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze-int.h"
+
+void pt_flows_init(struct pt_flow_table *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void pt_flows_free(struct pt_flow_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_flow *f = t->all[i];
+		for (uint32_t k = 0; k < f->npairs; k++)
+			free(f->pairs[k].samples);
+		free(f->pairs);
+		free(f->sigs);
+		/* Units are owned here: the match list only borrows them. */
+		for (size_t k = 0; k < f->units_n; k++)
+			free(f->units[f->units_head + k]);
+		free(f->units);
+		free(f);
+	}
+	free(t->all);
+	free(t->buckets);
+	memset(t, 0, sizeof *t);
+}
+
+static uint64_t key_hash(const struct pt_flow_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	const uint8_t *p = (const uint8_t *)k;
+	for (size_t i = 0; i < sizeof *k; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static bool key_eq(const struct pt_flow_key *a, const struct pt_flow_key *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+static bool rehash(struct pt_flow_table *t)
+{
+	size_t n = t->nbuckets ? t->nbuckets * 2 : 1024;
+	struct pt_flow **b = calloc(n, sizeof *b);
+	if (!b)
+		return false;
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_flow *f = t->all[i];
+		size_t j = key_hash(&f->key) & (n - 1);
+		f->next_hash = b[j];
+		b[j] = f;
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = n;
+	return true;
+}
+
+struct pt_flow *pt_flow_find(const struct pt_flow_table *t, const struct pt_flow_key *k)
+{
+	if (!t->nbuckets)
+		return NULL;
+	for (struct pt_flow *f = t->buckets[key_hash(k) & (t->nbuckets - 1)]; f; f = f->next_hash)
+		if (key_eq(&f->key, k))
+			return f;
+	return NULL;
+}
+
+struct pt_flow *pt_flow_get(struct pt_flow_table *t, const struct pt_flow_key *k, int64_t ts)
+{
+	struct pt_flow *f = pt_flow_find(t, k);
+	if (f)
+		return f;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		struct pt_flow **all = realloc(t->all, cap * sizeof *all);
+		if (!all)
+			return NULL;
+		t->all = all;
+		t->cap = cap;
+	}
+	if ((t->n + 1) * 2 > t->nbuckets && !rehash(t))
+		return NULL;
+	f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	f->key = *k;
+	f->id = (uint32_t)t->n + 1;
+	f->first_ts = f->last_ts = ts;
+	t->all[t->n++] = f;
+	size_t j = key_hash(k) & (t->nbuckets - 1);
+	f->next_hash = t->buckets[j];
+	t->buckets[j] = f;
+	/* The reverse direction, for clock offsets and the summary. */
+	struct pt_flow_key r = *k;
+	memcpy(r.src, k->dst, sizeof r.src);
+	memcpy(r.dst, k->src, sizeof r.dst);
+	if (k->proto == 1 || k->proto == 58) {
+		r.sport = k->sport; /* echo replies keep the identifier */
+	} else {
+		r.sport = k->dport;
+		r.dport = k->sport;
+	}
+	struct pt_flow *rev = pt_flow_find(t, &r);
+	if (rev && rev != f) {
+		f->reverse = rev;
+		rev->reverse = f;
+	}
+	return f;
+}
+
+struct pt_flow *pt_flow_canonical(struct pt_flow *f)
+{
+	for (int i = 0; f && f->nat_parent && i < 8; i++)
+		f = f->nat_parent;
+	return f;
+}
+
+struct pt_pair *pt_flow_pair(struct pt_flow *f, unsigned a, unsigned b)
+{
+	for (uint32_t i = 0; i < f->npairs; i++)
+		if (f->pairs[i].a == a && f->pairs[i].b == b)
+			return &f->pairs[i];
+	return NULL;
+}
+
+static uint32_t xorshift(uint32_t *s)
+{
+	uint32_t x = *s ? *s : 2463534242u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*s = x;
+	return x;
+}
+
+void pt_flow_add_pair(struct pt_analysis *a, struct pt_flow *f, unsigned pa, int64_t ta, unsigned pb, int64_t tb)
+{
+	if (pa > pb) {
+		unsigned tp = pa;
+		pa = pb;
+		pb = tp;
+		int64_t tt = ta;
+		ta = tb;
+		tb = tt;
+	}
+	struct pt_pair *p = pt_flow_pair(f, pa, pb);
+	if (!p) {
+		if (f->npairs == f->cappairs) {
+			uint32_t cap = f->cappairs ? f->cappairs * 2 : 4;
+			struct pt_pair *n = realloc(f->pairs, cap * sizeof *n);
+			if (!n)
+				return;
+			f->pairs = n;
+			f->cappairs = cap;
+		}
+		p = &f->pairs[f->npairs++];
+		memset(p, 0, sizeof *p);
+		p->a = (uint8_t)pa;
+		p->b = (uint8_t)pb;
+		p->min = INT64_MAX;
+		p->max = INT64_MIN;
+	}
+	int64_t d = tb - ta;
+	p->count++;
+	if (d < p->min)
+		p->min = d;
+	if (d > p->max)
+		p->max = d;
+	/* Reservoir sampling keeps the quantiles honest with bounded memory. */
+	if (p->nsamples < PT_PAIR_RESERVOIR) {
+		if (p->nsamples == p->cap) {
+			uint32_t cap = p->cap ? p->cap * 2 : 16;
+			int64_t *s = realloc(p->samples, cap * sizeof *s);
+			if (!s)
+				return;
+			p->samples = s;
+			p->cap = cap;
+		}
+		p->samples[p->nsamples++] = d;
+	} else {
+		uint64_t r = ((uint64_t)xorshift(&a->rng) << 32 | xorshift(&a->rng)) % p->count;
+		if (r < PT_PAIR_RESERVOIR)
+			p->samples[r] = d;
+	}
+}
+
+struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertain, pt_mask not_started)
+{
+	for (uint32_t i = 0; i < f->nsigs; i++)
+		if (f->sigs[i].seen == seen && f->sigs[i].uncertain == uncertain &&
+		    f->sigs[i].not_started == not_started)
+			return &f->sigs[i];
+	if (f->nsigs == f->capsigs) {
+		uint32_t cap = f->capsigs ? f->capsigs * 2 : 4;
+		struct pt_pathsig *n = realloc(f->sigs, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		f->sigs = n;
+		f->capsigs = cap;
+	}
+	struct pt_pathsig *s = &f->sigs[f->nsigs++];
+	memset(s, 0, sizeof *s);
+	s->seen = seen;
+	s->uncertain = uncertain;
+	s->not_started = not_started;
+	s->min_ts = INT64_MAX;
+	s->max_ts = INT64_MIN;
+	s->min_len = UINT32_MAX;
+	return s;
+}
+
+void pt_flow_key_format(const struct pt_flow_key *k, char *buf, size_t size)
+{
+	char s[64], d[64];
+	pt_ip_format(k->version, k->src, s, sizeof s);
+	pt_ip_format(k->version, k->dst, d, sizeof d);
+	const char *p = k->proto == 6 ? "tcp" : k->proto == 17 ? "udp" : k->proto == 1 ? "icmp"
+		      : k->proto == 58 ? "icmpv6" : "ip";
+	if (k->has_ports && (k->proto == 1 || k->proto == 58))
+		snprintf(buf, size, "%s %s > %s id %u", p, s, d, k->sport);
+	else if (k->has_ports)
+		snprintf(buf, size, "%s %s:%u > %s:%u", p, s, k->sport, d, k->dport);
+	else
+		snprintf(buf, size, "%s %s > %s", p, s, d);
+}

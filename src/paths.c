@@ -1,0 +1,250 @@
+/* Per flow: the order of its capture points, its distinct paths, and per hop
+ * the packets matched and lost and the latency quantiles, all after clock
+ * offsets are applied. */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze-int.h"
+
+static int cmp_i64(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Linear interpolation between closest ranks (Hyndman & Fan type 7); v is sorted. */
+double pt_quantile(int64_t *v, size_t n, double q)
+{
+	if (n == 0)
+		return NAN;
+	double h = (double)(n - 1) * q;
+	size_t lo = (size_t)floor(h);
+	size_t hi = lo + 1 < n ? lo + 1 : lo;
+	return (double)v[lo] + (h - (double)lo) * (double)(v[hi] - v[lo]);
+}
+
+/* Corrected delay from point a to point b (b's time minus a's), ns, as a
+ * sorted sample; *count gets the number of packets seen at both. */
+static int64_t *corrected_sample(const struct pt_analysis *a, struct pt_flow *f, unsigned pa, unsigned pb,
+				 size_t *n, uint64_t *count, int64_t *min, int64_t *max)
+{
+	unsigned lo = pa < pb ? pa : pb, hi = pa < pb ? pb : pa;
+	struct pt_pair *p = pt_flow_pair(f, lo, hi);
+	*n = 0;
+	*count = 0;
+	if (!p || p->nsamples == 0)
+		return NULL;
+	int64_t *v = malloc(p->nsamples * sizeof *v);
+	if (!v)
+		return NULL;
+	/* Stored deltas are t_hi - t_lo in file time; file time = true time + offset. */
+	int64_t corr = (int64_t)llround((pt_point_offset(a, hi) - pt_point_offset(a, lo)) * 1e9);
+	int sign = pa == lo ? 1 : -1;
+	for (uint32_t i = 0; i < p->nsamples; i++)
+		v[i] = sign * (p->samples[i] - corr);
+	qsort(v, p->nsamples, sizeof *v, cmp_i64);
+	*n = p->nsamples;
+	*count = p->count;
+	int64_t m1 = sign * (p->min - corr), m2 = sign * (p->max - corr);
+	*min = m1 < m2 ? m1 : m2;
+	*max = m1 < m2 ? m2 : m1;
+	return v;
+}
+
+static void order_points(struct pt_analysis *a, struct pt_flow *f)
+{
+	unsigned pts[PT_MAX_POINTS], k = 0;
+	for (unsigned i = 0; i < a->npoints; i++)
+		if (f->points & ((pt_mask)1 << i))
+			pts[k++] = i;
+	int score[PT_MAX_POINTS] = { 0 };
+	for (unsigned x = 0; x < k; x++) {
+		for (unsigned y = x + 1; y < k; y++) {
+			size_t n;
+			uint64_t count;
+			int64_t mn, mx;
+			int64_t *v = corrected_sample(a, f, pts[x], pts[y], &n, &count, &mn, &mx);
+			if (!v)
+				continue;
+			double med = pt_quantile(v, n, 0.5);
+			free(v);
+			/* Equal times keep command-line order. */
+			if (med > 0) {
+				score[x]++;
+				score[y]--;
+			} else if (med < 0) {
+				score[y]++;
+				score[x]--;
+			}
+		}
+	}
+	/* Stable selection sort: more points after it first, then input order. */
+	bool used[PT_MAX_POINTS] = { false };
+	f->norder = 0;
+	for (unsigned r = 0; r < k; r++) {
+		int best = -1;
+		for (unsigned x = 0; x < k; x++)
+			if (!used[x] && (best < 0 || score[x] > score[best]))
+				best = (int)x;
+		used[best] = true;
+		f->order[f->norder++] = (uint8_t)pts[best];
+	}
+}
+
+void pt_path_format(const struct pt_analysis *a, const struct pt_flow *f, pt_mask seen, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < f->norder && n < size; i++) {
+		unsigned p = f->order[i];
+		if (!(seen & ((pt_mask)1 << p)))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ">" : "", pt_point_name(a, p));
+	}
+}
+
+static bool point_active(const struct pt_analysis *a, const struct pt_pathsig *s, unsigned q)
+{
+	pt_mask bit = (pt_mask)1 << q;
+	if (s->not_started & bit)
+		return false;
+	if (s->uncertain & bit)
+		return a->points[q].last_ts >= s->max_ts; /* it went on capturing afterwards */
+	return true;
+}
+
+static struct pt_hop *new_hop(struct pt_analysis *a)
+{
+	if (a->nhops == a->caphops) {
+		size_t cap = a->caphops ? a->caphops * 2 : 64;
+		struct pt_hop *h = realloc(a->hops, cap * sizeof *h);
+		if (!h)
+			return NULL;
+		a->hops = h;
+		a->caphops = cap;
+	}
+	struct pt_hop *h = &a->hops[a->nhops++];
+	memset(h, 0, sizeof *h);
+	h->lost_min_len = UINT32_MAX;
+	return h;
+}
+
+static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
+{
+	for (unsigned i = 0; i + 1 < f->norder; i++) {
+		unsigned pa = f->order[i], pb = f->order[i + 1];
+		struct pt_hop h0;
+		memset(&h0, 0, sizeof h0);
+		h0.lost_min_len = UINT32_MAX;
+		h0.flow_id = f->id;
+		h0.from = (uint8_t)pa;
+		h0.to = (uint8_t)pb;
+		size_t n;
+		int64_t mn = 0, mx = 0;
+		int64_t *v = corrected_sample(a, f, pa, pb, &n, &h0.matched, &mn, &mx);
+		if (v) {
+			h0.min_us = (double)mn / 1e3;
+			h0.max_us = (double)mx / 1e3;
+			h0.p50_us = pt_quantile(v, n, 0.50) / 1e3;
+			h0.p90_us = pt_quantile(v, n, 0.90) / 1e3;
+			h0.p99_us = pt_quantile(v, n, 0.99) / 1e3;
+			for (size_t k = 0; k < n; k++)
+				h0.negative += v[k] < 0;
+			free(v);
+		} else {
+			h0.min_us = h0.max_us = h0.p50_us = h0.p90_us = h0.p99_us = NAN;
+		}
+		/* Lost on this hop: last seen at pa, and pb was capturing. */
+		pt_mask after = 0;
+		for (unsigned j = i + 1; j < f->norder; j++)
+			after |= (pt_mask)1 << f->order[j];
+		for (uint32_t s = 0; s < f->nsigs; s++) {
+			const struct pt_pathsig *g = &f->sigs[s];
+			if (g->seen & ((pt_mask)1 << pb)) {
+				if (g->max_len > h0.passed_max_len)
+					h0.passed_max_len = g->max_len;
+				continue;
+			}
+			if (!(g->seen & ((pt_mask)1 << pa)) || (g->seen & after) || !point_active(a, g, pb))
+				continue;
+			h0.lost += g->count;
+			h0.lost_df += g->df;
+			h0.lost_flags |= g->flags_or;
+			if (g->min_len < h0.lost_min_len)
+				h0.lost_min_len = g->min_len;
+			if (g->max_len > h0.lost_max_len)
+				h0.lost_max_len = g->max_len;
+		}
+		if (h0.matched == 0 && h0.lost == 0)
+			continue;
+		struct pt_hop *h = new_hop(a);
+		if (!h)
+			return;
+		*h = h0;
+	}
+}
+
+/* A flow whose packets all die on one hop never shows the point after it.
+ * Another flow between the same two addresses that goes further along the
+ * same points does: the next point of its path is where this one's died. */
+static void sibling_loss(struct pt_analysis *a, struct pt_flow *f)
+{
+	const struct pt_flow *best = NULL;
+	for (size_t i = 0; i < a->flows.n; i++) {
+		const struct pt_flow *g = a->flows.all[i];
+		if (g == f || g->nat_parent || g->norder <= f->norder || g->key.version != f->key.version ||
+		    memcmp(g->key.src, f->key.src, 16) != 0 || memcmp(g->key.dst, f->key.dst, 16) != 0 ||
+		    memcmp(g->order, f->order, f->norder) != 0)
+			continue;
+		if (!best || g->packets > best->packets)
+			best = g;
+	}
+	if (!best || f->norder == 0)
+		return;
+	unsigned pa = f->order[f->norder - 1], pb = best->order[f->norder];
+	struct pt_hop h0;
+	memset(&h0, 0, sizeof h0);
+	h0.flow_id = f->id;
+	h0.from = (uint8_t)pa;
+	h0.to = (uint8_t)pb;
+	h0.lost_min_len = UINT32_MAX;
+	h0.min_us = h0.max_us = h0.p50_us = h0.p90_us = h0.p99_us = NAN;
+	for (uint32_t s = 0; s < f->nsigs; s++) {
+		const struct pt_pathsig *g = &f->sigs[s];
+		if (!(g->seen & ((pt_mask)1 << pa)) || !point_active(a, g, pb))
+			continue;
+		h0.lost += g->count;
+		h0.lost_df += g->df;
+		h0.lost_flags |= g->flags_or;
+		if (g->min_len < h0.lost_min_len)
+			h0.lost_min_len = g->min_len;
+		if (g->max_len > h0.lost_max_len)
+			h0.lost_max_len = g->max_len;
+	}
+	if (!h0.lost)
+		return;
+	struct pt_hop *h = new_hop(a);
+	if (h)
+		*h = h0;
+}
+
+void pt_paths_compute(struct pt_analysis *a)
+{
+	for (size_t i = 0; i < a->flows.n; i++) {
+		struct pt_flow *f = a->flows.all[i];
+		if (f->nat_parent || f->packets == 0)
+			continue;
+		order_points(a, f);
+	}
+	for (size_t i = 0; i < a->flows.n; i++) {
+		struct pt_flow *f = a->flows.all[i];
+		if (f->nat_parent || f->packets == 0)
+			continue;
+		flow_hops(a, f);
+		sibling_loss(a, f);
+	}
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""End-to-end check of `pathtrace analyze` against a scenario manifest.
+
+Usage: check-analyze.py PATHTRACE SCENARIO_DIR [OUTDIR]
+
+Runs pathtrace analyze on every capture of the scenario and asserts, with the
+manifest (doc/lab-manifest.md) as the truth:
+  - every manifest flow is found and its most common path equals the manifest
+    path (restricted to the points that were captured);
+  - every `delay` hop shows the added delay within 10 % (p50);
+  - every `drop` record: packets of that flow are lost on exactly that hop;
+  - flows with `deliver result=all`: nothing lost on any of their hops;
+  - every `clock` record: the offset of that host's points is recovered within 1 ms.
+Prints one line per check and a closing 'N passed, N failed' line.
+"""
+import csv
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def read_manifest(path):
+    recs = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            kv = {}
+            for p in parts[1:]:
+                if "=" in p:
+                    k, v = p.split("=", 1)
+                    kv[k] = v
+            recs.append((parts[0], kv))
+    return recs
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    exe, scen = sys.argv[1], sys.argv[2]
+    out = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(prefix="pt-e2e-")
+    man = read_manifest(os.path.join(scen, "manifest.tsv"))
+    files = sorted(glob.glob(os.path.join(scen, "*.pcap")) + glob.glob(os.path.join(scen, "*.pcapng")))
+    points = {kv["name"]: kv for t, kv in man if t == "point"}
+    extra = os.environ.get("PT_ANALYZE_ARGS", "").split()
+    r = subprocess.run([exe, "analyze", "-o", out] + extra + files, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    passed = failed = 0
+
+    def check(ok, what):
+        nonlocal passed, failed
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+        print(("ok   " if ok else "FAIL ") + what)
+
+    check(r.returncode == 0, f"pathtrace analyze exits 0 (got {r.returncode}: {r.stderr.strip()[:200]})")
+    if r.returncode not in (0, 1):
+        print(f"{passed} passed, {failed} failed")
+        return 1
+    flows = rows(os.path.join(out, "flows.csv"))
+    paths = rows(os.path.join(out, "paths.csv"))
+    hops = rows(os.path.join(out, "hops.csv"))
+    pts = {p["point"]: p for p in rows(os.path.join(out, "points.csv"))}
+
+    def find_flow(kv):
+        for f in flows:
+            if (f["proto"] == kv.get("proto") and f["src_ip"] == kv.get("src") and f["dst_ip"] == kv.get("dst")
+                    and f["src_port"] == kv.get("sport", "") and f["dst_port"] == kv.get("dport", "")):
+                return f
+        return None
+
+    mflows = {kv["id"]: kv for t, kv in man if t == "flow"}
+    fid = {}
+    for name, kv in mflows.items():
+        f = find_flow(kv)
+        check(f is not None, f"flow {name} ({kv.get('proto')} {kv.get('src')}:{kv.get('sport')} > "
+                             f"{kv.get('dst')}:{kv.get('dport')}) found")
+        if f:
+            fid[name] = f["flow_id"]
+
+    drops = [kv for t, kv in man if t == "drop"]
+    for t, kv in man:
+        if t != "path" or kv["flow"] not in fid:
+            continue
+        want = [p for p in kv["points"].split(">") if p in pts]
+        mine = [p for p in paths if p["flow_id"] == fid[kv["flow"]]]
+        best = max(mine, key=lambda p: int(p["packets"]), default=None)
+        # A flow with drops: its full path is the longest one seen.
+        if any(d["flow"] == kv["flow"] for d in drops):
+            best = max(mine, key=lambda p: len(p["path"].split(">")), default=None)
+        got = best["path"].split(">") if best else []
+        # A flow that never got past its drop hop is seen only up to it.
+        never = any(t2 == "deliver" and kv2.get("flow") == kv["flow"] and kv2.get("result") == "none"
+                    for t2, kv2 in man)
+        for d in drops:
+            if never and d["flow"] == kv["flow"] and d["from"] in want:
+                want = want[:want.index(d["from"]) + 1]
+        check(got == want, f"path of {kv['flow']}: {'>'.join(got)} == {'>'.join(want)}")
+
+    for t, kv in man:
+        if t != "delay":
+            continue
+        want_us = float(kv["ms"]) * 1000
+        hs = [h for h in hops if h["from_point"] == kv["from"] and h["to_point"] == kv["to"]]
+        ok = bool(hs) and all(abs(float(h["lat_p50_us"]) - want_us) <= 0.1 * want_us for h in hs)
+        vals = ",".join(h["lat_p50_us"] for h in hs)
+        check(ok, f"delay {kv['from']} > {kv['to']}: p50 {vals} us within 10 % of {want_us:.0f} us")
+
+    for kv in drops:
+        if kv["flow"] not in fid:
+            continue
+        lost = [h for h in hops if h["flow_id"] == fid[kv["flow"]] and int(h["lost"]) > 0]
+        where = [(h["from_point"], h["to_point"]) for h in lost]
+        check(where == [(kv["from"], kv["to"])],
+              f"drop of {kv['flow']} on {kv['from']} > {kv['to']} (pathtrace: {where})")
+
+    for t, kv in man:
+        if t != "deliver" or kv.get("result") != "all" or kv["flow"] not in fid:
+            continue
+        lost = sum(int(h["lost"]) for h in hops if h["flow_id"] == fid[kv["flow"]])
+        check(lost == 0, f"nothing of {kv['flow']} reported lost (lost={lost})")
+
+    for t, kv in man:
+        if t != "clock":
+            continue
+        want = float(kv["offset_s"])
+        host_pts = [n for n, p in points.items() if p.get("host") == kv["host"] and n in pts]
+        for n in host_pts:
+            got = pts[n]["clock_offset_s"]
+            ok = got != "" and abs(float(got) - want) <= 0.001
+            check(ok, f"clock offset of {n}: {got} within 1 ms of {want}")
+
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

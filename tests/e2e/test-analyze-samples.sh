@@ -1,0 +1,22 @@
+#!/bin/sh
+# End-to-end: pathtrace analyze on every bundled sample scenario, judged
+# against its manifest by check-analyze.py.
+srcdir=${srcdir:-.}
+PATHTRACE=${PATHTRACE:-./pathtrace}
+PYTHON=${PYTHON:-python3}
+command -v "$PYTHON" >/dev/null 2>&1 || { echo "SKIP: python3 not found"; exit 77; }
+out=$(mktemp -d) || exit 99
+trap 'rm -rf "$out"' EXIT INT TERM
+status=0
+n=0
+for dir in "$srcdir"/samples/*/; do
+	[ -f "$dir/manifest.tsv" ] || continue
+	name=$(basename "$dir")
+	n=$((n + 1))
+	echo "== $name"
+	if ! "$PYTHON" "$srcdir/tests/e2e/check-analyze.py" "$PATHTRACE" "$dir" "$out/$name"; then
+		status=1
+	fi
+done
+[ "$n" -gt 0 ] || { echo "no sample scenarios found under $srcdir/samples"; exit 99; }
+exit $status
