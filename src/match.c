@@ -277,12 +277,13 @@ void pt_match_expire(struct pt_analysis *a, bool flush)
 
 static void note_nat(struct pt_record *r, struct pt_flow *f, struct pt_sighting *s)
 {
-	struct pt_flow *rf = pt_flow_canonical(r->flow), *cf = pt_flow_canonical(f);
-	if (!s || rf == cf || !rf || !cf)
+	struct pt_flow *rf = pt_flow_canonical(r->flow);
+	/* Compare 5-tuples, not canonical flows: once linked they are the same. */
+	if (!s || !rf || f == r->flow || f == rf)
 		return;
 	/* The same packet with another 5-tuple: a hop rewrote it (floating IP). */
 	s->nat = true;
-	if (!f->nat_parent && f != rf)
+	if (!f->nat_parent && pt_flow_canonical(f) != rf)
 		f->nat_parent = rf;
 }
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end: pathtrace analyze on every bundled sample scenario, judged
 # against its manifest by check-analyze.py.
-srcdir=${srcdir:-.}
+srcdir=${PT_SRCDIR:-${srcdir:-.}}
 PATHTRACE=${PATHTRACE:-./pathtrace}
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" >/dev/null 2>&1 || { echo "SKIP: python3 not found"; exit 77; }

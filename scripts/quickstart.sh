@@ -1,0 +1,27 @@
+#!/bin/sh
+# The README's two quick-start commands:
+#   sh scripts/quickstart.sh demo   set up, build, analyze the bundled samples
+#   sh scripts/quickstart.sh test   set up, build with warnings as errors, run every test
+set -eu
+cd "$(dirname "$0")/.."
+what=${1:-demo}
+sh scripts/setup-debian.sh
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+	autoreconf -fi
+fi
+case "$what" in
+demo)
+	[ -f Makefile ] || ./configure -q
+	make -j"$(nproc)" >/dev/null
+	sh scripts/demo.sh
+	;;
+test)
+	./configure -q --enable-werror
+	make -j"$(nproc)"
+	make -j"$(nproc)" check || { cat test-suite.log 2>/dev/null | tail -100; exit 1; }
+	;;
+*)
+	echo "usage: sh scripts/quickstart.sh demo|test" >&2
+	exit 2
+	;;
+esac
