@@ -42,6 +42,10 @@ struct pt_point_stats {
 	uint64_t encap_seen;                     /* bit per enum pt_proto */
 	uint64_t overhead_bytes, overhead_packets; /* outer minus inner, tunnelled packets */
 	uint64_t vlan_packets;
+	uint64_t ip_bytes;                       /* outermost IP bytes, for overhead shares */
+	uint32_t max_frag_len;                   /* largest IPv4/IPv6 fragment (IP total length) */
+	uint32_t overhead_max;                   /* largest per-packet encapsulation overhead */
+	bool ipv6_underlay;
 	double clock_offset_s, clock_uncert_s;
 	bool offset_known, offset_forced;
 	int offset_via; /* point the offset was estimated against, -1 none */
@@ -104,6 +108,9 @@ struct pt_flow {
 	uint8_t norder;
 	struct pt_flow *reverse;
 	pt_mask nat_points; /* points where this flow's packets carried another 5-tuple */
+	pt_mask frag_points; /* points where this flow was seen fragmented */
+	uint32_t max_overhead;
+	uint32_t max_frag_len;
 };
 
 struct pt_flow_table {
@@ -171,6 +178,18 @@ struct pt_hop {
 	uint64_t lost_df;
 };
 
+/* An ICMP fragmentation-needed or ICMPv6 Packet Too Big, aggregated by
+ * sender, MTU and the flow it quotes. */
+struct pt_icmp_mtu {
+	uint8_t version;
+	uint8_t sender[16];
+	uint32_t mtu;
+	struct pt_flow_key quoted;
+	uint64_t count;
+	pt_mask points;
+	int64_t first_ts;
+};
+
 struct pt_analysis {
 	const struct pt_options *opts;
 	struct pt_capset *cs;
@@ -186,6 +205,8 @@ struct pt_analysis {
 	size_t nhops, caphops;
 	struct pt_findings findings;
 	uint32_t rng;
+	struct pt_icmp_mtu *icmp_mtu;
+	size_t nicmp_mtu, capicmp_mtu;
 };
 
 /* fingerprint.c */
@@ -233,6 +254,12 @@ void pt_findings_sort(struct pt_findings *fs);
 void pt_findings_free(struct pt_findings *fs);
 const char *pt_severity_name(enum pt_severity s);
 void pt_findings_from_analysis(struct pt_analysis *a);
+
+/* mtu.c */
+void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d);
+void pt_mtu_findings(struct pt_analysis *a);
+/* The usable MTU and encapsulation overhead at a point, for mtu.csv. */
+uint32_t pt_mtu_overhead(const struct pt_point_stats *ps);
 
 /* report.c */
 int pt_report_write(struct pt_analysis *a, const char *dir, char *err, size_t errlen);

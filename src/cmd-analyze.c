@@ -96,6 +96,7 @@ static void point_account(struct pt_analysis *a, unsigned p, const struct pt_pac
 		if (inner->total_len > ps->max_inner_ip_len)
 			ps->max_inner_ip_len = inner->total_len;
 	}
+	ps->ip_bytes += outer->total_len;
 	uint32_t overhead = 4u * d->vlan_count;
 	if (d->nips > 1 && outer->total_len > inner->total_len)
 		overhead += outer->total_len - inner->total_len;
@@ -173,6 +174,7 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 			a->non_ip++;
 		} else {
 			pt_match_packet(a, pk.point, pk.ts_ns, &d, pk.data);
+			pt_mtu_note_packet(a, pk.point, pk.ts_ns, &d);
 		}
 		pt_match_expire(a, false);
 	}
@@ -207,6 +209,7 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 		pt_clock_estimate(a);
 		pt_paths_compute(a);
 		pt_findings_from_analysis(a);
+		pt_mtu_findings(a);
 		pt_findings_sort(&a->findings);
 		if (pt_report_write(a, o->outdir, err, sizeof err) != 0) {
 			report(err);
@@ -217,6 +220,7 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	}
 	fflush(stdout);
 	pt_findings_free(&a->findings);
+	free(a->icmp_mtu);
 	free(a->hops);
 	pt_match_free(&a->match);
 	pt_flows_free(&a->flows);

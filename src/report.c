@@ -78,6 +78,38 @@ static bool write_points(struct pt_analysis *a, const char *path)
 	return pt_csv_close(&c);
 }
 
+static bool write_mtu(struct pt_analysis *a, const char *path)
+{
+	static const char *const cols[] = { "point", "max_ip_len", "max_frame_len", "mtu_inferred", "encap",
+					    "overhead_bytes", "overhead_pct", "fragments", "gso_frames", "max_fragment_len" };
+	struct pt_csv c;
+	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
+		return false;
+	for (unsigned p = 0; p < a->npoints; p++) {
+		const struct pt_point_stats *ps = &a->points[p];
+		char buf[128];
+		pt_csv_str(&c, pt_point_name(a, p));
+		pt_csv_u64(&c, ps->max_ip_len);
+		pt_csv_u64(&c, ps->max_frame_len);
+		if (ps->max_plain_ip_len)
+			pt_csv_u64(&c, ps->max_plain_ip_len);
+		else
+			pt_csv_empty(&c);
+		encaps_text(ps->encap_seen, buf, sizeof buf);
+		pt_csv_str(&c, buf);
+		pt_csv_u64(&c, pt_mtu_overhead(ps) + (ps->vlan_packets ? 4u : 0u));
+		pt_csv_f(&c, ps->bytes ? 100.0 * (double)ps->overhead_bytes / (double)ps->bytes : 0.0, 2);
+		pt_csv_u64(&c, ps->fragments);
+		pt_csv_u64(&c, ps->gso_frames);
+		if (ps->max_frag_len)
+			pt_csv_u64(&c, ps->max_frag_len);
+		else
+			pt_csv_empty(&c);
+		pt_csv_end_row(&c);
+	}
+	return pt_csv_close(&c);
+}
+
 static const char *proto_name(uint8_t p)
 {
 	switch (p) {
@@ -360,7 +392,8 @@ int pt_report_write(struct pt_analysis *a, const char *dir, char *err, size_t er
 		bool (*fn)(struct pt_analysis *, const char *);
 	} files[] = {
 		{ "points.csv", write_points }, { "flows.csv", write_flows },     { "paths.csv", write_paths },
-		{ "hops.csv", write_hops },     { "findings.csv", write_findings }, { "summary.txt", write_summary },
+		{ "hops.csv", write_hops },     { "findings.csv", write_findings }, { "mtu.csv", write_mtu },
+		{ "summary.txt", write_summary },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char path[4096];
