@@ -6,7 +6,7 @@ function flush() {
 	}
 }
 function esc(s) {
-	gsub(/\\/, "\\\\", s)
+	gsub(/\\/, "&&", s)
 	gsub(/"/, "\\\"", s)
 	gsub(/\t/, "\\t", s)
 	return s

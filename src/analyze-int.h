@@ -46,6 +46,8 @@ struct pt_point_stats {
 	uint32_t max_frag_len;                   /* largest IPv4/IPv6 fragment (IP total length) */
 	uint32_t overhead_max;                   /* largest per-packet encapsulation overhead */
 	bool ipv6_underlay;
+	uint32_t ifindex;  /* SLL2: the first interface index seen */
+	bool aggregate;    /* an -i any capture: several interfaces, not a hop of its own */
 	double clock_offset_s, clock_uncert_s;
 	bool offset_known, offset_forced;
 	int offset_via; /* point the offset was estimated against, -1 none */
@@ -205,6 +207,7 @@ struct pt_analysis {
 	size_t nhops, caphops;
 	struct pt_findings findings;
 	uint32_t rng;
+	struct pt_flow **by_pair; /* flows sorted by (version, src, dst), for path order */
 	struct pt_icmp_mtu *icmp_mtu;
 	size_t nicmp_mtu, capicmp_mtu;
 };
@@ -260,6 +263,9 @@ void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const
 void pt_mtu_findings(struct pt_analysis *a);
 /* The usable MTU and encapsulation overhead at a point, for mtu.csv. */
 uint32_t pt_mtu_overhead(const struct pt_point_stats *ps);
+
+/* plot.c: writes chart scripts into dir and renders them; note says what happened. */
+int pt_plot_write(struct pt_analysis *a, const char *dir, char *note, size_t notelen);
 
 /* report.c */
 int pt_report_write(struct pt_analysis *a, const char *dir, char *err, size_t errlen);

@@ -62,6 +62,14 @@ static void point_account(struct pt_analysis *a, unsigned p, const struct pt_pac
 	ps->bytes += pk->len;
 	if (pk->len > ps->max_frame_len)
 		ps->max_frame_len = pk->len;
+	if (d->nlayers && d->layers[0].proto == PT_P_SLL2 && pk->caplen >= 8) {
+		uint32_t ifx = (uint32_t)pk->data[4] << 24 | (uint32_t)pk->data[5] << 16 | (uint32_t)pk->data[6] << 8 |
+			       pk->data[7];
+		if (ps->packets == 1)
+			ps->ifindex = ifx;
+		else if (ifx != ps->ifindex)
+			ps->aggregate = true;
+	}
 	if (d->status == PT_MALFORMED)
 		ps->malformed++;
 	else if (d->status == PT_TRUNCATED)
@@ -217,11 +225,22 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 		}
 		pt_report_summary(a, stdout);
 		printf("\nwritten to %s/\n", o->outdir);
+		if (!o->no_plots && rc != PT_EXIT_OUTPUT) {
+			char note[512];
+			int pr = pt_plot_write(a, o->outdir, note, sizeof note);
+			if (pr != 0) {
+				report(note);
+				rc = PT_EXIT_OUTPUT;
+			} else if (note[0]) {
+				printf("%s\n", note);
+			}
+		}
 	}
 	fflush(stdout);
 	pt_findings_free(&a->findings);
 	free(a->icmp_mtu);
 	free(a->hops);
+	free(a->by_pair);
 	pt_match_free(&a->match);
 	pt_flows_free(&a->flows);
 	pt_capset_free(a->cs);

@@ -23,7 +23,7 @@ static enum pt_proto family_proto(uint32_t af)
 
 PT_DECODER(null)
 {
-	enum pt_status st = pt_need(x, in, 4, PT_EV_NULL_TRUNCATED, PT_EV_NULL_TRUNCATED);
+	enum pt_status st = pt_need(x, in, 4, PT_EV_NULL_TRUNCATED, PT_EV_NULL_MALFORMED);
 	if (st != PT_OK)
 		return st;
 	uint32_t af = x->d->linktype == DLT_LOOP ? pt_be32(&in->v, 0) : pt_le32(&in->v, 0);

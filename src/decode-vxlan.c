@@ -6,7 +6,7 @@
 
 PT_DECODER(vxlan)
 {
-	enum pt_status st = pt_need(x, in, 8, PT_EV_VXLAN_TRUNCATED, PT_EV_VXLAN_TRUNCATED);
+	enum pt_status st = pt_need(x, in, 8, PT_EV_VXLAN_TRUNCATED, PT_EV_VXLAN_MALFORMED);
 	if (st != PT_OK)
 		return st;
 	x->d->tunnel_count++;

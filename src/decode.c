@@ -78,6 +78,7 @@ enum pt_proto pt_dispatch_ethertype(uint16_t et)
 	case PT_ETHERTYPE_IPV6:
 		return PT_P_IPV6;
 	case PT_ETHERTYPE_ARP:
+	case 0x8035: /* RARP: ARP's layout */
 		return PT_P_ARP;
 	case 0x8100: /* 802.1Q */
 	case 0x88a8: /* 802.1ad service tag */
@@ -300,6 +301,10 @@ enum pt_status pt_decode(struct pt_decoded *d, const uint8_t *frame, uint32_t ca
 			d->status = worse(d->status, PT_MALFORMED);
 			break;
 		}
+		/* Nothing left on the wire (a UDP datagram to port 4789 with no
+		 * payload): no header follows, so no layer. */
+		if (off >= wire_end && d->nlayers > 0)
+			break;
 		struct pt_layer *layer = &d->layers[d->nlayers++];
 		memset(layer, 0, sizeof *layer);
 		layer->proto = (uint8_t)proto;

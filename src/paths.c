@@ -55,28 +55,100 @@ static int64_t *corrected_sample(const struct pt_analysis *a, struct pt_flow *f,
 	return v;
 }
 
+static int cmp_pair_key(const struct pt_flow *x, uint8_t version, const uint8_t *src, const uint8_t *dst)
+{
+	if (x->key.version != version)
+		return x->key.version < version ? -1 : 1;
+	int c = memcmp(x->key.src, src, 16);
+	return c ? c : memcmp(x->key.dst, dst, 16);
+}
+
+static int cmp_flows(const void *p, const void *q)
+{
+	const struct pt_flow *x = *(struct pt_flow *const *)p, *y = *(struct pt_flow *const *)q;
+	return cmp_pair_key(x, y->key.version, y->key.src, y->key.dst);
+}
+
+/* Flows between src and dst (any ports): the range [*lo, *hi) of a->by_pair. */
+static void pair_range(const struct pt_analysis *a, uint8_t version, const uint8_t *src, const uint8_t *dst,
+		       size_t *lo, size_t *hi)
+{
+	size_t l = 0, h = a->flows.n;
+	while (l < h) {
+		size_t m = (l + h) / 2;
+		if (cmp_pair_key(a->by_pair[m], version, src, dst) < 0)
+			l = m + 1;
+		else
+			h = m;
+	}
+	*lo = l;
+	while (l < a->flows.n && cmp_pair_key(a->by_pair[l], version, src, dst) == 0)
+		l++;
+	*hi = l;
+}
+
+/* Median raw delta t_hi - t_lo over every flow in [from, to) that saw both points. */
+static bool pooled_median(const struct pt_analysis *a, size_t from, size_t to, unsigned lo, unsigned hi,
+			  double *med)
+{
+	size_t n = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct pt_pair *p = pt_flow_pair(a->by_pair[i], lo, hi);
+		n += p ? p->nsamples : 0;
+	}
+	if (!n)
+		return false;
+	int64_t *v = malloc(n * sizeof *v);
+	if (!v)
+		return false;
+	size_t k = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct pt_pair *p = pt_flow_pair(a->by_pair[i], lo, hi);
+		if (p && p->nsamples) {
+			memcpy(v + k, p->samples, p->nsamples * sizeof *v);
+			k += p->nsamples;
+		}
+	}
+	qsort(v, n, sizeof *v, cmp_i64);
+	*med = pt_quantile(v, n, 0.5);
+	free(v);
+	return true;
+}
+
+/* Orders a flow's points. Timestamps of one direction alone mislead on one
+ * host: a promiscuous bridge stamps its copy with the ingress port's receive
+ * time, and after VXLAN decapsulation the vxlan device and bridge keep the
+ * underlay's receive time. Any such bias, like a clock offset, is the same
+ * for both directions of a pair of points, so the sign of
+ *   median(t_b - t_a | a->b traffic) - median(t_b - t_a | b->a traffic)
+ * (pooled over all flows between the two addresses) orders them robustly.
+ * Without traffic the other way, clock-corrected medians decide. -i any
+ * captures are vantage points, not hops, and stay off paths. */
 static void order_points(struct pt_analysis *a, struct pt_flow *f)
 {
 	unsigned pts[PT_MAX_POINTS], k = 0;
 	for (unsigned i = 0; i < a->npoints; i++)
-		if (f->points & ((pt_mask)1 << i))
+		if ((f->points & ((pt_mask)1 << i)) && !a->points[i].aggregate)
 			pts[k++] = i;
+	size_t fl, fh, rl, rh;
+	pair_range(a, f->key.version, f->key.src, f->key.dst, &fl, &fh);
+	pair_range(a, f->key.version, f->key.dst, f->key.src, &rl, &rh);
 	int score[PT_MAX_POINTS] = { 0 };
 	for (unsigned x = 0; x < k; x++) {
 		for (unsigned y = x + 1; y < k; y++) {
-			size_t n;
-			uint64_t count;
-			int64_t mn, mx;
-			int64_t *v = corrected_sample(a, f, pts[x], pts[y], &n, &count, &mn, &mx);
-			if (!v)
+			unsigned lo = pts[x], hi = pts[y]; /* pts ascending, so lo < hi */
+			double mf, mr, s;
+			if (!pooled_median(a, fl, fh, lo, hi, &mf))
 				continue;
-			double med = pt_quantile(v, n, 0.5);
-			free(v);
+			if (pooled_median(a, rl, rh, lo, hi, &mr))
+				s = mf - mr;
+			else
+				s = mf - (pt_point_offset(a, hi) - pt_point_offset(a, lo)) * 1e9;
 			/* Equal times keep command-line order. */
-			if (med > 0) {
+			if (s > 0) {
 				score[x]++;
 				score[y]--;
-			} else if (med < 0) {
+			} else if (s < 0) {
 				score[y]++;
 				score[x]--;
 			}
@@ -234,6 +306,11 @@ static void sibling_loss(struct pt_analysis *a, struct pt_flow *f)
 
 void pt_paths_compute(struct pt_analysis *a)
 {
+	a->by_pair = malloc((a->flows.n ? a->flows.n : 1) * sizeof *a->by_pair);
+	if (!a->by_pair)
+		return;
+	memcpy(a->by_pair, a->flows.all, a->flows.n * sizeof *a->by_pair);
+	qsort(a->by_pair, a->flows.n, sizeof *a->by_pair, cmp_flows);
 	for (size_t i = 0; i < a->flows.n; i++) {
 		struct pt_flow *f = a->flows.all[i];
 		if (f->nat_parent || f->packets == 0)

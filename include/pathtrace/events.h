@@ -78,7 +78,9 @@
 	X(GENEVE_UNKNOWN_PROTO,    'I', "decoder.geneve.unknown_protocol") \
 	X(PKT_SNAPLEN_CUT,         'I', "capture.snaplen_cut") \
 	X(PKT_CAPLEN_EXCEEDS_LEN,  'M', "capture.caplen_exceeds_len") \
-	X(EVENTS_OVERFLOW,         'I', "decoder.events_overflow")
+	X(EVENTS_OVERFLOW,         'I', "decoder.events_overflow") \
+	X(VXLAN_MALFORMED,         'M', "decoder.vxlan.malformed") \
+	X(NULL_MALFORMED,          'M', "decoder.null.malformed")
 
 enum pt_event {
 #define PT_EVENT_ENUM(id, kind, name) PT_EV_##id,

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Automake test: run every lab scenario into a temp dir and selfcheck each.
+# Exit 77 (SKIP) without root or ip netns support.
+set -u
+LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if [[ -n ${PT_SKIP_LAB:-} && ${PT_SKIP_LAB} != 0 ]]; then echo "test-lab: SKIP: PT_SKIP_LAB set" >&2; exit 77; fi
+if [[ $(id -u) -ne 0 ]]; then echo "test-lab: SKIP: needs root" >&2; exit 77; fi
+if ! command -v ip >/dev/null || ! ip netns list >/dev/null 2>&1; then
+	echo "test-lab: SKIP: no ip netns support" >&2; exit 77
+fi
+out=$(mktemp -d /tmp/ptl-test.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+start=$SECONDS
+bash "$LAB/lab.sh" all "$out"
+rc=$?
+[[ $rc -eq 77 ]] && exit 77
+[[ $rc -eq 0 ]] || { echo "test-lab: FAIL: lab.sh all exited $rc" >&2; exit 1; }
+fail=0
+for s in $(bash "$LAB/lab.sh" list); do
+	bash "$LAB/selfcheck.sh" "$out/$s"
+	case $? in 0) ;; 77) echo "test-lab: selfcheck $s skipped" >&2 ;; *) fail=1 ;; esac
+done
+echo "test-lab: $(bash "$LAB/lab.sh" list | wc -l) scenarios in $((SECONDS - start)) s"
+exit $fail
