@@ -189,20 +189,39 @@ static bool point_active(const struct pt_analysis *a, const struct pt_pathsig *s
 	return true;
 }
 
-static struct pt_hop *new_hop(struct pt_analysis *a)
+static void hop_init(struct pt_hop *h, uint32_t flow_id, unsigned pa, unsigned pb)
+{
+	memset(h, 0, sizeof *h);
+	h->flow_id = flow_id;
+	h->from = (uint8_t)pa;
+	h->to = (uint8_t)pb;
+	h->lost_min_len = UINT32_MAX;
+	h->min_us = h->max_us = h->p50_us = h->p90_us = h->p99_us = NAN;
+}
+
+/* Counts the packets of a path signature as lost on the hop. */
+static void hop_add_lost(struct pt_hop *h, const struct pt_pathsig *g)
+{
+	h->lost += g->count;
+	h->lost_df += g->df;
+	h->lost_flags |= g->flags_or;
+	if (g->min_len < h->lost_min_len)
+		h->lost_min_len = g->min_len;
+	if (g->max_len > h->lost_max_len)
+		h->lost_max_len = g->max_len;
+}
+
+static void hop_append(struct pt_analysis *a, const struct pt_hop *h)
 {
 	if (a->nhops == a->caphops) {
 		size_t cap = a->caphops ? a->caphops * 2 : 64;
-		struct pt_hop *h = realloc(a->hops, cap * sizeof *h);
-		if (!h)
-			return NULL;
-		a->hops = h;
+		struct pt_hop *v = realloc(a->hops, cap * sizeof *v);
+		if (!v)
+			return;
+		a->hops = v;
 		a->caphops = cap;
 	}
-	struct pt_hop *h = &a->hops[a->nhops++];
-	memset(h, 0, sizeof *h);
-	h->lost_min_len = UINT32_MAX;
-	return h;
+	a->hops[a->nhops++] = *h;
 }
 
 static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
@@ -210,11 +229,7 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 	for (unsigned i = 0; i + 1 < f->norder; i++) {
 		unsigned pa = f->order[i], pb = f->order[i + 1];
 		struct pt_hop h0;
-		memset(&h0, 0, sizeof h0);
-		h0.lost_min_len = UINT32_MAX;
-		h0.flow_id = f->id;
-		h0.from = (uint8_t)pa;
-		h0.to = (uint8_t)pb;
+		hop_init(&h0, f->id, pa, pb);
 		size_t n;
 		int64_t mn = 0, mx = 0;
 		int64_t *v = corrected_sample(a, f, pa, pb, &n, &h0.matched, &mn, &mx);
@@ -227,8 +242,6 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 			for (size_t k = 0; k < n; k++)
 				h0.negative += v[k] < 0;
 			free(v);
-		} else {
-			h0.min_us = h0.max_us = h0.p50_us = h0.p90_us = h0.p99_us = NAN;
 		}
 		/* Lost on this hop: last seen at pa, and pb was capturing. */
 		pt_mask after = 0;
@@ -243,20 +256,10 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 			}
 			if (!(g->seen & ((pt_mask)1 << pa)) || (g->seen & after) || !point_active(a, g, pb))
 				continue;
-			h0.lost += g->count;
-			h0.lost_df += g->df;
-			h0.lost_flags |= g->flags_or;
-			if (g->min_len < h0.lost_min_len)
-				h0.lost_min_len = g->min_len;
-			if (g->max_len > h0.lost_max_len)
-				h0.lost_max_len = g->max_len;
+			hop_add_lost(&h0, g);
 		}
-		if (h0.matched == 0 && h0.lost == 0)
-			continue;
-		struct pt_hop *h = new_hop(a);
-		if (!h)
-			return;
-		*h = h0;
+		if (h0.matched || h0.lost)
+			hop_append(a, &h0);
 	}
 }
 
@@ -279,29 +282,14 @@ static void sibling_loss(struct pt_analysis *a, struct pt_flow *f)
 		return;
 	unsigned pa = f->order[f->norder - 1], pb = best->order[f->norder];
 	struct pt_hop h0;
-	memset(&h0, 0, sizeof h0);
-	h0.flow_id = f->id;
-	h0.from = (uint8_t)pa;
-	h0.to = (uint8_t)pb;
-	h0.lost_min_len = UINT32_MAX;
-	h0.min_us = h0.max_us = h0.p50_us = h0.p90_us = h0.p99_us = NAN;
+	hop_init(&h0, f->id, pa, pb);
 	for (uint32_t s = 0; s < f->nsigs; s++) {
 		const struct pt_pathsig *g = &f->sigs[s];
-		if (!(g->seen & ((pt_mask)1 << pa)) || !point_active(a, g, pb))
-			continue;
-		h0.lost += g->count;
-		h0.lost_df += g->df;
-		h0.lost_flags |= g->flags_or;
-		if (g->min_len < h0.lost_min_len)
-			h0.lost_min_len = g->min_len;
-		if (g->max_len > h0.lost_max_len)
-			h0.lost_max_len = g->max_len;
+		if ((g->seen & ((pt_mask)1 << pa)) && point_active(a, g, pb))
+			hop_add_lost(&h0, g);
 	}
-	if (!h0.lost)
-		return;
-	struct pt_hop *h = new_hop(a);
-	if (h)
-		*h = h0;
+	if (h0.lost)
+		hop_append(a, &h0);
 }
 
 void pt_paths_compute(struct pt_analysis *a)
