@@ -48,6 +48,8 @@ struct pt_point_stats {
 	bool ipv6_underlay;
 	uint32_t ifindex;  /* SLL2: the first interface index seen */
 	bool aggregate;    /* an -i any capture: several interfaces, not a hop of its own */
+	enum pt_point_role role;
+	bool fine_ts;      /* some timestamp is not a whole microsecond */
 	double clock_offset_s, clock_uncert_s;
 	bool offset_known, offset_forced;
 	int offset_via; /* point the offset was estimated against, -1 none */
@@ -243,11 +245,17 @@ static inline double pt_point_offset(const struct pt_analysis *a, unsigned p)
 	return a->points[p].offset_known ? a->points[p].clock_offset_s : 0.0;
 }
 
+/* point-role.c */
+enum pt_point_role pt_point_role_guess(const char *name);
+/* Roles from --role, names and what was seen; false with err on an unknown point. */
+bool pt_point_roles_assign(struct pt_analysis *a, char *err, size_t errlen);
+
 /* paths.c */
 void pt_paths_compute(struct pt_analysis *a);
 /* The flow's points in order joined by '>' for a mask. */
 void pt_path_format(const struct pt_analysis *a, const struct pt_flow *f, pt_mask seen, char *buf, size_t size);
 double pt_quantile(int64_t *v, size_t n, double q);
+int pt_cmp_i64(const void *x, const void *y);
 
 /* findings.c */
 void pt_findings_add(struct pt_findings *fs, enum pt_severity sev, const char *name, const char *point,

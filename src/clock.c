@@ -5,7 +5,9 @@
  * smallest round trip. Offsets are then chained from the reference point
  * along the most certain estimates. An estimate smaller than its uncertainty
  * is not applied: points on one host share a clock, and shifting them by
- * asymmetric hop delays would only add error. */
+ * asymmetric hop delays would only add error. Bridge copies and -i any
+ * captures are stamped off the path (see point-role.c), so they take the
+ * clock of the hop they run closest to, which is on their host. */
 #include <config.h>
 
 #include <math.h>
@@ -19,6 +21,86 @@ struct edge {
 	double theta; /* off_b - off_a, seconds */
 	double u;
 };
+
+/* Median |t_x - t_y| over the packets of one flow seen at both, ns. */
+static double flow_median_gap(struct pt_flow *f, unsigned x, unsigned y)
+{
+	const struct pt_pair *p = pt_flow_pair(f, x < y ? x : y, x < y ? y : x);
+	if (!p || !p->nsamples)
+		return INFINITY;
+	int64_t *v = malloc(p->nsamples * sizeof *v);
+	if (!v)
+		return INFINITY;
+	for (uint32_t i = 0; i < p->nsamples; i++)
+		v[i] = p->samples[i] < 0 ? -p->samples[i] : p->samples[i];
+	qsort(v, p->nsamples, sizeof *v, pt_cmp_i64);
+	double m = pt_quantile(v, p->nsamples, 0.5);
+	free(v);
+	return m;
+}
+
+static void adopt_host_clock(struct pt_analysis *a, unsigned b)
+{
+	double best = INFINITY;
+	int host = -1;
+	for (unsigned x = 0; x < a->npoints; x++) {
+		if (a->points[x].role != PT_ROLE_HOP || !a->points[x].offset_known)
+			continue;
+		for (size_t i = 0; i < a->flows.n; i++) {
+			double g = flow_median_gap(a->flows.all[i], b, x);
+			if (g < best) {
+				best = g;
+				host = (int)x;
+			}
+		}
+	}
+	struct pt_point_stats *ps = &a->points[b];
+	if (host < 0)
+		return;
+	ps->offset_known = true;
+	ps->offset_via = host;
+	ps->clock_offset_s = a->points[host].clock_offset_s;
+	ps->clock_uncert_s = a->points[host].clock_uncert_s;
+}
+
+/* Points on one host share a clock, but each got its offset along its own
+ * chain of estimates, a few microseconds apart. Taking the most certain
+ * first, each point joins the clock of an earlier one whose offset lies
+ * within both uncertainties, or starts a clock of its own; the reference's
+ * clock is the true one, so small estimates against it are not applied. */
+static void snap_to_clock_domains(struct pt_analysis *a, const double *off, const double *dist, const int *via)
+{
+	unsigned n = a->npoints, by_certainty[PT_MAX_POINTS], k = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (isfinite(dist[i]))
+			by_certainty[k++] = i;
+	for (unsigned x = 1; x < k; x++)
+		for (unsigned y = x; y > 0 && dist[by_certainty[y]] < dist[by_certainty[y - 1]]; y--) {
+			unsigned t = by_certainty[y];
+			by_certainty[y] = by_certainty[y - 1];
+			by_certainty[y - 1] = t;
+		}
+	for (unsigned i = 0; i < n; i++) {
+		struct pt_point_stats *ps = &a->points[i];
+		ps->offset_via = via[i];
+		ps->clock_uncert_s = isfinite(dist[i]) ? dist[i] : NAN;
+		ps->clock_offset_s = 0;
+		ps->offset_known = false;
+	}
+	for (unsigned x = 0; x < k; x++) {
+		unsigned i = by_certainty[x];
+		struct pt_point_stats *ps = &a->points[i];
+		ps->offset_known = true;
+		ps->clock_offset_s = off[i];
+		for (unsigned y = 0; y < x; y++) {
+			unsigned j = by_certainty[y];
+			if (fabs(off[i] - off[j]) <= dist[i] + dist[j]) {
+				ps->clock_offset_s = a->points[j].clock_offset_s;
+				break;
+			}
+		}
+	}
+}
 
 void pt_clock_estimate(struct pt_analysis *a)
 {
@@ -35,7 +117,7 @@ void pt_clock_estimate(struct pt_analysis *a)
 			for (uint32_t k = 0; k < f->npairs; k++) {
 				const struct pt_pair *pf = &f->pairs[k];
 				const struct pt_pair *pr = pt_flow_pair(r, pf->a, pf->b);
-				if (!pr)
+				if (!pr || a->points[pf->a].role != PT_ROLE_HOP || a->points[pf->b].role != PT_ROLE_HOP)
 					continue;
 				double theta, u;
 				if (pf->min >= pr->max) {
@@ -92,18 +174,10 @@ void pt_clock_estimate(struct pt_analysis *a)
 			}
 		}
 	}
-	for (unsigned i = 0; i < n; i++) {
-		struct pt_point_stats *ps = &a->points[i];
-		ps->offset_via = via[i];
-		ps->clock_uncert_s = isfinite(dist[i]) ? dist[i] : NAN;
-		ps->clock_offset_s = 0;
-		ps->offset_known = i == a->reference;
-		if (i != a->reference && isfinite(dist[i])) {
-			ps->offset_known = true;
-			if (fabs(off[i]) > dist[i])
-				ps->clock_offset_s = off[i];
-		}
-	}
+	snap_to_clock_domains(a, off, dist, via);
+	for (unsigned i = 0; i < n; i++)
+		if (a->points[i].role != PT_ROLE_HOP && i != a->reference)
+			adopt_host_clock(a, i);
 	for (unsigned k = 0; k < o->noffsets; k++) {
 		for (unsigned i = 0; i < n; i++) {
 			if (strcmp(pt_point_name(a, i), o->offsets[k].key) != 0)

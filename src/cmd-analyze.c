@@ -60,6 +60,8 @@ static void point_account(struct pt_analysis *a, unsigned p, const struct pt_pac
 		ps->last_ts = pk->ts_ns;
 	ps->packets++;
 	ps->bytes += pk->len;
+	if (pk->ts_ns % 1000)
+		ps->fine_ts = true;
 	if (pk->len > ps->max_frame_len)
 		ps->max_frame_len = pk->len;
 	if (d->nlayers && d->layers[0].proto == PT_P_SLL2 && pk->caplen >= 8) {
@@ -189,7 +191,15 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	a->npoints = pt_capset_npoints(a->cs) < PT_MAX_POINTS ? pt_capset_npoints(a->cs) : PT_MAX_POINTS;
 	pt_match_expire(a, true);
 
+	if (!pt_point_roles_assign(a, err, sizeof err)) {
+		report(err);
+		rc = PT_EXIT_USAGE;
+	}
+	/* The first point a packet really passes through keeps its clock. */
 	a->reference = 0;
+	for (unsigned p = a->npoints; p-- > 0;)
+		if (a->points[p].role == PT_ROLE_HOP)
+			a->reference = p;
 	if (o->reference) {
 		bool found = false;
 		for (unsigned p = 0; p < a->npoints; p++)

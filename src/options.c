@@ -13,7 +13,7 @@
 enum opt_id {
 	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_FILTER,
 	O_OUT, O_WINDOW, O_REORDER, O_NAME, O_CLOCK_OFFSET, O_REFERENCE, O_EXPLAIN, O_NO_PLOTS,
-	O_NO_AUTO_OFFSET, O_GNUPLOT,
+	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE,
 };
 
 #define CMD_DECODE 1
@@ -43,6 +43,8 @@ static const struct opt {
 	{ "reorder", 0, "SECONDS", CMD_ANALYZE, O_REORDER,
 	  "tolerated timestamp disorder within a file (0.005)" },
 	{ "name", 'n', "FILE=POINT", CMD_ANALYZE, O_NAME, "call the capture point of FILE POINT" },
+	{ "role", 0, "POINT=ROLE", CMD_ANALYZE, O_ROLE,
+	  "hop, bridge (a promiscuous bridge's copy: placed between its ports) or vantage (kept off paths)" },
 	{ "clock-offset", 0, "POINT=SECONDS", CMD_ANALYZE, O_CLOCK_OFFSET,
 	  "POINT's clock runs SECONDS ahead of the reference (overrides the estimate)" },
 	{ "reference", 0, "POINT", CMD_ANALYZE, O_REFERENCE, "the point whose clock is true (first file)" },
@@ -76,7 +78,9 @@ void pt_options_free(struct pt_options *o)
 		free((char *)o->names[i].key);
 	for (unsigned i = 0; i < o->noffsets; i++)
 		free((char *)o->offsets[i].key);
-	o->nnames = o->noffsets = 0;
+	for (unsigned i = 0; i < o->nroles; i++)
+		free((char *)o->roles[i].key);
+	o->nnames = o->noffsets = o->nroles = 0;
 	free(o->files);
 	free(o->bpf);
 	o->files = NULL;
@@ -228,6 +232,12 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 		}
 		return true;
 	}
+	case O_ROLE:
+		if (!parse_assign(arg, o->roles, &o->nroles) || pt_point_role_parse(o->roles[o->nroles - 1].value) < 0) {
+			snprintf(err, errlen, "--role needs POINT=hop|bridge|vantage, not \"%s\"", arg);
+			return false;
+		}
+		return true;
 	case O_REFERENCE:
 		o->reference = arg;
 		return true;

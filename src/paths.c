@@ -10,7 +10,7 @@
 
 #include "analyze-int.h"
 
-static int cmp_i64(const void *x, const void *y)
+int pt_cmp_i64(const void *x, const void *y)
 {
 	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
 	return a < b ? -1 : a > b;
@@ -46,7 +46,7 @@ static int64_t *corrected_sample(const struct pt_analysis *a, struct pt_flow *f,
 	int sign = pa == lo ? 1 : -1;
 	for (uint32_t i = 0; i < p->nsamples; i++)
 		v[i] = sign * (p->samples[i] - corr);
-	qsort(v, p->nsamples, sizeof *v, cmp_i64);
+	qsort(v, p->nsamples, sizeof *v, pt_cmp_i64);
 	*n = p->nsamples;
 	*count = p->count;
 	int64_t m1 = sign * (p->min - corr), m2 = sign * (p->max - corr);
@@ -109,26 +109,24 @@ static bool pooled_median(const struct pt_analysis *a, size_t from, size_t to, u
 			k += p->nsamples;
 		}
 	}
-	qsort(v, n, sizeof *v, cmp_i64);
+	qsort(v, n, sizeof *v, pt_cmp_i64);
 	*med = pt_quantile(v, n, 0.5);
 	free(v);
 	return true;
 }
 
-/* Orders a flow's points. Timestamps of one direction alone mislead on one
- * host: a promiscuous bridge stamps its copy with the ingress port's receive
- * time, and after VXLAN decapsulation the vxlan device and bridge keep the
- * underlay's receive time. Any such bias, like a clock offset, is the same
- * for both directions of a pair of points, so the sign of
+/* Orders the points a flow's packets pass through. Timestamps of one
+ * direction alone mislead on one host: after VXLAN decapsulation the vxlan
+ * device keeps the underlay's receive time. Any such bias, like a clock
+ * offset, is the same for both directions of a pair of points, so the sign of
  *   median(t_b - t_a | a->b traffic) - median(t_b - t_a | b->a traffic)
  * (pooled over all flows between the two addresses) orders them robustly.
- * Without traffic the other way, clock-corrected medians decide. -i any
- * captures are vantage points, not hops, and stay off paths. */
-static void order_points(struct pt_analysis *a, struct pt_flow *f)
+ * Without traffic the other way, clock-corrected medians decide. */
+static void order_hops(struct pt_analysis *a, struct pt_flow *f)
 {
 	unsigned pts[PT_MAX_POINTS], k = 0;
 	for (unsigned i = 0; i < a->npoints; i++)
-		if ((f->points & ((pt_mask)1 << i)) && !a->points[i].aggregate)
+		if ((f->points & ((pt_mask)1 << i)) && a->points[i].role == PT_ROLE_HOP)
 			pts[k++] = i;
 	size_t fl, fh, rl, rh;
 	pair_range(a, f->key.version, f->key.src, f->key.dst, &fl, &fh);
@@ -165,6 +163,101 @@ static void order_points(struct pt_analysis *a, struct pt_flow *f)
 		used[best] = true;
 		f->order[f->norder++] = (uint8_t)pts[best];
 	}
+}
+
+/* Tunnel underlay points carry the flow one encapsulation deeper than the
+ * bridges and ports of the overlay. */
+static bool point_tunnelled(const struct pt_point_stats *ps)
+{
+	uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_IPV4;
+	return (ps->encap_seen & tunnels) && ps->overhead_packets * 2 > ps->ip_packets;
+}
+
+/* Whether two stamps of one packet are the same instant, as far as the
+ * coarser of the two files' resolutions can tell; d = t_b - t_a. */
+static bool same_instant(int64_t d, bool a_fine, bool b_fine)
+{
+	if (a_fine == b_fine)
+		return d == 0;
+	return a_fine ? d > -1000 && d <= 0 : d >= 0 && d < 1000;
+}
+
+struct bridge_view {
+	double median_ns; /* t_bridge - t_point, clock-corrected */
+	bool tied;        /* most packets share the point's stamp */
+};
+
+static bool view_from(const struct pt_analysis *a, struct pt_flow *f, unsigned b, unsigned x,
+		      struct bridge_view *v)
+{
+	unsigned lo = b < x ? b : x, hi = b < x ? x : b;
+	const struct pt_pair *p = pt_flow_pair(f, lo, hi);
+	if (!p || !p->nsamples)
+		return false;
+	int64_t *d = malloc(p->nsamples * sizeof *d);
+	if (!d)
+		return false;
+	int sign = b == hi ? 1 : -1;
+	size_t ties = 0;
+	for (uint32_t i = 0; i < p->nsamples; i++) {
+		d[i] = sign * p->samples[i];
+		ties += same_instant(d[i], a->points[x].fine_ts, a->points[b].fine_ts);
+	}
+	qsort(d, p->nsamples, sizeof *d, pt_cmp_i64);
+	v->median_ns = pt_quantile(d, p->nsamples, 0.5) - (pt_point_offset(a, b) - pt_point_offset(a, x)) * 1e9;
+	v->tied = ties * 2 > p->nsamples;
+	free(d);
+	return true;
+}
+
+/* Puts bridge b between its ports on the flow's ordered hops. Its copy is
+ * stamped with the ingress port's time (then it ties with the ingress) or
+ * just after the egress transmitted (then it follows the egress); either
+ * way it belongs right after the ingress. Ports are the hops at the same
+ * encapsulation depth as the bridge. */
+static void place_bridge(struct pt_analysis *a, struct pt_flow *f, unsigned b)
+{
+	int tied = -1, before = -1, last = -1;
+	for (unsigned i = 0; i < f->norder; i++) {
+		unsigned x = f->order[i];
+		struct bridge_view v;
+		if (a->points[x].role != PT_ROLE_HOP || !view_from(a, f, b, x, &v))
+			continue;
+		if (point_tunnelled(&a->points[x]) != point_tunnelled(&a->points[b]))
+			continue;
+		if (v.tied)
+			tied = (int)i;
+		if (v.median_ns >= 0)
+			before = (int)i;
+		last = (int)i;
+	}
+	unsigned pos;
+	if (tied >= 0)
+		pos = (unsigned)tied + 1;
+	else if (before >= 0)
+		pos = (unsigned)before; /* right before the egress it followed */
+	else
+		pos = last >= 0 ? 0 : f->norder;
+	/* Bridges already in that gap (one host's chain of bridges) stay in time order. */
+	while (pos < f->norder && a->points[f->order[pos]].role == PT_ROLE_BRIDGE) {
+		struct bridge_view v;
+		if (!view_from(a, f, b, f->order[pos], &v) || v.median_ns < 0)
+			break;
+		pos++;
+	}
+	memmove(f->order + pos + 1, f->order + pos, f->norder - pos);
+	f->order[pos] = (uint8_t)b;
+	f->norder++;
+}
+
+/* Hops first, by their timestamps; bridges then go between their ports, and
+ * vantage points (-i any) stay off paths. */
+static void order_points(struct pt_analysis *a, struct pt_flow *f)
+{
+	order_hops(a, f);
+	for (unsigned i = 0; i < a->npoints; i++)
+		if ((f->points & ((pt_mask)1 << i)) && a->points[i].role == PT_ROLE_BRIDGE)
+			place_bridge(a, f, i);
 }
 
 void pt_path_format(const struct pt_analysis *a, const struct pt_flow *f, pt_mask seen, char *buf, size_t size)

@@ -44,12 +44,23 @@ struct pt_options {
 	unsigned nnames;
 	struct pt_assign offsets[PT_MAX_ASSIGN];
 	unsigned noffsets;
+	struct pt_assign roles[PT_MAX_ASSIGN];
+	unsigned nroles;
 	const char *reference;
 	const char *explain;
 	bool no_plots;
 	bool no_auto_offset;
 	const char *gnuplot;
 };
+
+/* What a capture point is to path order (src/point-role.c). */
+enum pt_point_role {
+	PT_ROLE_HOP = 0,     /* the packet passes through it */
+	PT_ROLE_BRIDGE = 1,  /* a promiscuous bridge device: a copy taken while forwarding between ports */
+	PT_ROLE_VANTAGE = 2, /* sees packets of several hops (-i any): not a hop of its own */
+};
+/* The role named by s, or -1. */
+int pt_point_role_parse(const char *s);
 
 void pt_options_init(struct pt_options *o);
 void pt_options_free(struct pt_options *o);
