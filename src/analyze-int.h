@@ -128,7 +128,9 @@ struct pt_flow_table {
 struct pt_sighting {
 	uint8_t point;
 	bool nat;         /* seen with another 5-tuple than the record's flow */
+	bool has_ip_id;   /* IPv4: a copy keeps the ID, a retransmission gets a new one */
 	uint16_t nfrags;
+	uint16_t ip_id;
 	uint32_t bytes;   /* datagram payload bytes seen at this point (fragments) */
 	int64_t ts;
 };

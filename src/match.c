@@ -303,7 +303,11 @@ static void handle_whole(struct pt_analysis *a, unsigned point, int64_t ts, cons
 	if (r) {
 		struct pt_sighting *s = find_sighting(r, point);
 		if (!s) {
-			note_nat(r, f, add_sighting(r, point, ts));
+			s = add_sighting(r, point, ts);
+			/* Whole here: all of the datagram's bytes, whatever other points saw in pieces. */
+			if (s && r->has_dg)
+				s->bytes = ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0;
+			note_nat(r, f, s);
 			return;
 		}
 		if (ts - s->ts <= a->dup_ns && ts >= s->ts - a->dup_ns) {
@@ -456,18 +460,32 @@ static struct pt_record *unit_split(struct pt_analysis *a, struct pt_flow *f, si
 	return t;
 }
 
+static void note_ip_id(struct pt_sighting *s, const struct pt_ip *ip)
+{
+	if (s && ip->version == 4) {
+		s->has_ip_id = true;
+		s->ip_id = (uint16_t)ip->id;
+	}
+}
+
 static void unit_sight(struct pt_analysis *a, struct pt_flow *f, struct pt_flow *seen_as, struct pt_record *u,
-		       unsigned point, int64_t ts, uint8_t flags, bool df)
+		       unsigned point, int64_t ts, uint8_t flags, const struct pt_ip *ip)
 {
 	struct pt_sighting *s = find_sighting(u, point);
 	u->tcp_flags |= flags;
-	u->df = u->df || df;
+	u->df = u->df || ip->df;
 	if (!s) {
-		note_nat(u, seen_as, add_sighting(u, point, ts));
+		s = add_sighting(u, point, ts);
+		note_ip_id(s, ip);
+		note_nat(u, seen_as, s);
 		return;
 	}
-	if (ts - s->ts <= a->dup_ns && ts >= s->ts - a->dup_ns)
-		return; /* a copy, or the same bytes in a GSO frame and its segments at one point */
+	/* A copy, or the same bytes in a GSO frame and its segments at one
+	 * point; unless the IP ID changed: a stack retransmitting at once
+	 * after an ICMP frag-needed does so within microseconds. */
+	bool new_packet = s->has_ip_id && ip->version == 4 && s->ip_id != (uint16_t)ip->id;
+	if (ts - s->ts <= a->dup_ns && ts >= s->ts - a->dup_ns && !new_packet)
+		return;
 	/* A retransmission: what was sent before is done travelling. */
 	f->retransmits++;
 	record_emit(a, u);
@@ -475,7 +493,7 @@ static void unit_sight(struct pt_analysis *a, struct pt_flow *f, struct pt_flow 
 	u->first_ts = ts;
 	list_unlink(&a->match, u);
 	list_append(&a->match, u);
-	add_sighting(u, point, ts);
+	note_ip_id(add_sighting(u, point, ts), ip);
 }
 
 static void handle_tcp_data(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
@@ -513,7 +531,7 @@ static void handle_tcp_data(struct pt_analysis *a, unsigned point, int64_t ts, c
 			if (u->seq_end > e && !unit_split(a, f, i, e))
 				return;
 			u = f->units[f->units_head + i];
-			unit_sight(a, f, seen_as, u, point, ts, d->tcp.flags, ip->df);
+			unit_sight(a, f, seen_as, u, point, ts, d->tcp.flags, ip);
 			cur = u->seq_end;
 			i++;
 			continue;
@@ -529,7 +547,7 @@ static void handle_tcp_data(struct pt_analysis *a, unsigned point, int64_t ts, c
 			free(n);
 			return;
 		}
-		unit_sight(a, f, seen_as, n, point, ts, d->tcp.flags, ip->df);
+		unit_sight(a, f, seen_as, n, point, ts, d->tcp.flags, ip);
 		cur = gap_end;
 		i++;
 	}
