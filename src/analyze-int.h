@@ -78,6 +78,7 @@ struct pt_pathsig {
 	uint64_t count;
 	int64_t min_ts, max_ts;
 	uint32_t min_len, max_len;
+	bool sized;          /* min_len/max_len are wire sizes, not estimates from super-frames */
 	uint8_t flags_or;    /* TCP flags of those packets */
 	uint64_t df;         /* how many had DF */
 	uint64_t frag_incomplete;
@@ -129,9 +130,11 @@ struct pt_sighting {
 	uint8_t point;
 	bool nat;         /* seen with another 5-tuple than the record's flow */
 	bool has_ip_id;   /* IPv4: a copy keeps the ID, a retransmission gets a new one */
+	bool len_estimated; /* carried by a super-frame: wire_len is the segment size */
 	uint16_t nfrags;
 	uint16_t ip_id;
 	uint32_t bytes;   /* datagram payload bytes seen at this point (fragments) */
+	uint32_t wire_len; /* the IP length it had here (largest fragment, or segment) */
 	int64_t ts;
 };
 
@@ -179,7 +182,9 @@ struct pt_hop {
 	double min_us, p50_us, p90_us, p99_us, max_us;
 	uint64_t negative; /* corrected deltas below zero */
 	uint32_t lost_min_len, lost_max_len;
-	uint32_t passed_max_len;
+	uint64_t lost_sized; /* lost packets whose wire size is known (not super-frame estimates) */
+	uint32_t lost_sized_min, lost_sized_max;
+	uint32_t passed_max_len; /* wire sizes only */
 	uint8_t lost_flags;
 	uint64_t lost_df;
 };
@@ -227,16 +232,27 @@ void pt_flows_free(struct pt_flow_table *t);
 struct pt_flow *pt_flow_get(struct pt_flow_table *t, const struct pt_flow_key *k, int64_t ts);
 struct pt_flow *pt_flow_find(const struct pt_flow_table *t, const struct pt_flow_key *k);
 struct pt_flow *pt_flow_canonical(struct pt_flow *f);
+/* Routed unicast: not multicast, broadcast or link-local. Other traffic has
+ * no single path to be lost on, and no NAT rewrites it. */
+bool pt_flow_unicast(const struct pt_flow_key *k);
+/* A GSO/GRO super-frame: a TCP payload above the MSS, or an IP length the
+ * kernel left 0 (TSO). */
+bool pt_super_frame(const struct pt_flow *f, const struct pt_decoded *d);
+/* The innermost IP length the packet has, or would have once segmented on
+ * the wire (then *estimated is set). */
+uint32_t pt_wire_len(const struct pt_flow *f, const struct pt_decoded *d, bool *estimated);
 void pt_flow_add_pair(struct pt_analysis *a, struct pt_flow *f, unsigned pa, int64_t ta, unsigned pb, int64_t tb);
 struct pt_pair *pt_flow_pair(struct pt_flow *f, unsigned a, unsigned b);
-struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertain, pt_mask not_started);
+struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertain, pt_mask not_started, bool sized);
 void pt_flow_key_format(const struct pt_flow_key *k, char *buf, size_t size);
 
 /* match.c */
 void pt_match_init(struct pt_match *m);
 void pt_match_free(struct pt_match *m);
+/* The flow of a decoded IP packet, created on first sight. */
+struct pt_flow *pt_match_flow(struct pt_analysis *a, const struct pt_decoded *d, int64_t ts);
 void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
-		     const uint8_t *frame);
+		     const uint8_t *frame, struct pt_flow *f);
 /* Finalises records older than the window; all of them when flush is set. */
 void pt_match_expire(struct pt_analysis *a, bool flush);
 
@@ -249,6 +265,7 @@ static inline double pt_point_offset(const struct pt_analysis *a, unsigned p)
 
 /* point-role.c */
 enum pt_point_role pt_point_role_guess(const char *name);
+const char *pt_point_role_name(enum pt_point_role r);
 /* Roles from --role, names and what was seen; false with err on an unknown point. */
 bool pt_point_roles_assign(struct pt_analysis *a, char *err, size_t errlen);
 
@@ -264,12 +281,16 @@ void pt_findings_add(struct pt_findings *fs, enum pt_severity sev, const char *n
 		     const char *from, const char *to, int64_t flow_id, const char *value,
 		     const char *evidence, const char *advice);
 void pt_findings_sort(struct pt_findings *fs);
+/* The finding called name on the hop from > to for flow_id (-2: any flow), or NULL. */
+struct pt_finding *pt_findings_find(struct pt_findings *fs, const char *name, int64_t flow_id, const char *from,
+				    const char *to);
 void pt_findings_free(struct pt_findings *fs);
 const char *pt_severity_name(enum pt_severity s);
 void pt_findings_from_analysis(struct pt_analysis *a);
 
 /* mtu.c */
-void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d);
+void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
+			struct pt_flow *f);
 void pt_mtu_findings(struct pt_analysis *a);
 /* The usable MTU and encapsulation overhead at a point, for mtu.csv. */
 uint32_t pt_mtu_overhead(const struct pt_point_stats *ps);

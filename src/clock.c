@@ -129,6 +129,9 @@ void pt_clock_estimate(struct pt_analysis *a)
 				} else {
 					continue; /* the two directions overlap: no ordering to learn from */
 				}
+				/* A microsecond file truncates: its stamps are up to 1 us early. */
+				if (!a->points[pf->a].fine_ts || !a->points[pf->b].fine_ts)
+					u += 1e-6;
 				struct edge *x = &e[pf->a][pf->b];
 				if (!x->have || u < x->u) {
 					x->have = true;

@@ -30,28 +30,8 @@ static const char *name_for_file(const struct pt_options *o, const char *file)
 	return NULL;
 }
 
-/* A TCP frame above the flow's MSS (or a length field the kernel left 0) is
- * a GSO/GRO super-frame, not a packet that crossed a wire at that size. */
-static bool is_super_frame(const struct pt_analysis *a, const struct pt_decoded *d)
-{
-	for (unsigned i = 0; i < d->nips; i++)
-		if (d->ips[i].len_from_frame)
-			return true;
-	if (d->l4_proto != PT_P_TCP || d->payload_len == 0)
-		return false;
-	struct pt_flow_key k;
-	pt_flow_key_from(d, &k);
-	const struct pt_flow *f = pt_flow_find(&a->flows, &k);
-	uint16_t mss = f && f->mss ? f->mss : 0;
-	if (!mss && f && f->reverse && f->reverse->mss)
-		mss = f->reverse->mss;
-	if (mss)
-		return d->payload_len > mss;
-	const struct pt_ip *ip = pt_inner_ip(d);
-	return ip && ip->total_len > 1500;
-}
-
-static void point_account(struct pt_analysis *a, unsigned p, const struct pt_packet *pk, const struct pt_decoded *d)
+static void point_account(struct pt_analysis *a, unsigned p, const struct pt_packet *pk, const struct pt_decoded *d,
+			  const struct pt_flow *f)
 {
 	struct pt_point_stats *ps = &a->points[p];
 	if (ps->packets == 0 || pk->ts_ns < ps->first_ts)
@@ -97,7 +77,7 @@ static void point_account(struct pt_analysis *a, unsigned p, const struct pt_pac
 	ps->ip_packets++;
 	if (outer->total_len > ps->max_ip_len)
 		ps->max_ip_len = outer->total_len;
-	bool super = is_super_frame(a, d);
+	bool super = pt_super_frame(f, d);
 	if (super)
 		ps->gso_frames++;
 	else {
@@ -179,12 +159,13 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 		if (pk.ts_ns > a->now)
 			a->now = pk.ts_ns;
 		pt_decode(&d, pk.data, pk.caplen, pk.len, pk.linktype, &o->dec);
-		point_account(a, pk.point, &pk, &d);
+		struct pt_flow *f = pt_inner_ip(&d) ? pt_match_flow(a, &d, pk.ts_ns) : NULL;
+		point_account(a, pk.point, &pk, &d, f);
 		if (!pt_inner_ip(&d)) {
 			a->non_ip++;
-		} else {
-			pt_match_packet(a, pk.point, pk.ts_ns, &d, pk.data);
-			pt_mtu_note_packet(a, pk.point, pk.ts_ns, &d);
+		} else if (f) {
+			pt_match_packet(a, pk.point, pk.ts_ns, &d, pk.data, f);
+			pt_mtu_note_packet(a, pk.point, pk.ts_ns, &d, f);
 		}
 		pt_match_expire(a, false);
 	}

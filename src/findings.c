@@ -72,6 +72,18 @@ void pt_findings_free(struct pt_findings *fs)
 	memset(fs, 0, sizeof *fs);
 }
 
+struct pt_finding *pt_findings_find(struct pt_findings *fs, const char *name, int64_t flow_id, const char *from,
+				    const char *to)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		struct pt_finding *f = &fs->v[i];
+		if (strcmp(f->name, name) == 0 && (flow_id == -2 || f->flow_id == flow_id) && f->from && f->to &&
+		    strcmp(f->from, from) == 0 && strcmp(f->to, to) == 0)
+			return f;
+	}
+	return NULL;
+}
+
 const char *pt_severity_name(enum pt_severity s)
 {
 	return s == PT_SEV_ERROR ? "error" : s == PT_SEV_WARNING ? "warning" : "info";
@@ -96,16 +108,18 @@ static void loss_findings(struct pt_analysis *a)
 		const struct pt_flow *f = a->flows.all[h->flow_id - 1];
 		uint64_t total = h->matched + h->lost;
 		double share = (double)h->lost / (double)total;
-		char value[32], ev[512], fl[64], key[160];
+		char value[32], ev[512], fl[64], key[160], passed[64] = "none of this flow passed";
 		snprintf(value, sizeof value, "%" PRIu64, h->lost);
+		if (h->passed_max_len)
+			snprintf(passed, sizeof passed, "largest that passed %u bytes", h->passed_max_len);
 		flags_text(h->lost_flags, fl, sizeof fl);
 		pt_flow_key_format(&f->key, key, sizeof key);
 		snprintf(ev, sizeof ev,
 			 "%" PRIu64 " of %" PRIu64 " packets of %s seen at %s never reached %s within the %.3f s window; "
-			 "lost sizes %u-%u bytes%s%s%s; largest that passed %u bytes",
+			 "lost sizes %u-%u bytes%s%s%s; %s",
 			 h->lost, total, key, pt_point_name(a, h->from), pt_point_name(a, h->to),
 			 (double)a->window_ns / 1e9, h->lost_min_len, h->lost_max_len, fl[0] ? ", flags " : "", fl,
-			 h->lost_df ? ", DF set" : "", h->passed_max_len);
+			 h->lost_df ? ", DF set" : "", passed);
 		enum pt_severity sev = share >= 0.01 || h->lost >= 10 ? PT_SEV_ERROR : PT_SEV_WARNING;
 		pt_findings_add(&a->findings, sev, "loss.hop", NULL, pt_point_name(a, h->from), pt_point_name(a, h->to),
 				h->flow_id, value, ev,
@@ -114,11 +128,44 @@ static void loss_findings(struct pt_analysis *a)
 	}
 }
 
+/* A bridge's copy is stamped at ingress or after egress (point-role.c):
+ * negative times into or out of it are how it works, said once per bridge. */
+static void bridge_copy_findings(struct pt_analysis *a)
+{
+	for (unsigned p = 0; p < a->npoints; p++) {
+		if (a->points[p].role != PT_ROLE_BRIDGE)
+			continue;
+		uint64_t negative = 0, matched = 0, hops = 0;
+		for (size_t i = 0; i < a->nhops; i++) {
+			const struct pt_hop *h = &a->hops[i];
+			if (h->from != p && h->to != p)
+				continue;
+			negative += h->negative;
+			matched += h->matched;
+			hops += h->negative != 0;
+		}
+		if (!negative)
+			continue;
+		char value[32], ev[512];
+		snprintf(value, sizeof value, "%" PRIu64, negative);
+		snprintf(ev, sizeof ev,
+			 "%" PRIu64 " of %" PRIu64 " sampled packets on %" PRIu64 " hops into or out of %s appear there "
+			 "after the next point or before the previous one: the copy the bridge hands its own "
+			 "interface is stamped with the ingress port's receive time or after the egress port sent "
+			 "the frame",
+			 negative, matched, hops, pt_point_name(a, p));
+		pt_findings_add(&a->findings, PT_SEV_INFO, "latency.bridge_copy", pt_point_name(a, p), NULL, NULL, -1,
+				value, ev,
+				"read the time through the bridge port to port: the sum of the two hops around it; "
+				"capture its ports rather than the bridge for per-hop timing");
+	}
+}
+
 static void latency_findings(struct pt_analysis *a)
 {
 	for (size_t i = 0; i < a->nhops; i++) {
 		const struct pt_hop *h = &a->hops[i];
-		if (!h->negative)
+		if (!h->negative || a->points[h->from].role == PT_ROLE_BRIDGE || a->points[h->to].role == PT_ROLE_BRIDGE)
 			continue;
 		char value[64], ev[512];
 		snprintf(value, sizeof value, "%.3f", h->min_us);
@@ -198,6 +245,7 @@ void pt_findings_from_analysis(struct pt_analysis *a)
 {
 	loss_findings(a);
 	latency_findings(a);
+	bridge_copy_findings(a);
 	point_findings(a);
 	nat_findings(a);
 	if (a->too_many_points) {

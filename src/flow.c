@@ -118,6 +118,52 @@ struct pt_flow *pt_flow_get(struct pt_flow_table *t, const struct pt_flow_key *k
 	return f;
 }
 
+/* Segments a TCP sender puts on the wire are bounded by the MSS its peer
+ * announced (its own, when the peer's SYN was not captured). */
+static uint16_t segment_mss(const struct pt_flow *f)
+{
+	if (f->reverse && f->reverse->mss)
+		return f->reverse->mss;
+	return f->mss;
+}
+
+bool pt_super_frame(const struct pt_flow *f, const struct pt_decoded *d)
+{
+	for (unsigned i = 0; i < d->nips; i++)
+		if (d->ips[i].len_from_frame)
+			return true;
+	if (d->l4_proto != PT_P_TCP || d->payload_len == 0)
+		return false;
+	uint16_t mss = f ? segment_mss(f) : 0;
+	if (mss)
+		return d->payload_len > mss;
+	const struct pt_ip *ip = pt_inner_ip(d);
+	return ip && ip->total_len > 1500;
+}
+
+uint32_t pt_wire_len(const struct pt_flow *f, const struct pt_decoded *d, bool *estimated)
+{
+	const struct pt_ip *ip = pt_inner_ip(d);
+	*estimated = pt_super_frame(f, d);
+	if (!*estimated)
+		return ip->total_len;
+	uint16_t mss = f ? segment_mss(f) : 0;
+	uint32_t seg = ip->hdr_len + 20 + (mss ? mss : 1460);
+	return seg < ip->total_len ? seg : ip->total_len;
+}
+
+bool pt_flow_unicast(const struct pt_flow_key *k)
+{
+	if (k->version == 4) {
+		bool link_local = (k->src[0] == 169 && k->src[1] == 254) || (k->dst[0] == 169 && k->dst[1] == 254);
+		bool broadcast = k->dst[0] == 255 && k->dst[1] == 255 && k->dst[2] == 255 && k->dst[3] == 255;
+		return !link_local && !broadcast && (k->dst[0] & 0xf0) != 0xe0;
+	}
+	bool link_local = (k->src[0] == 0xfe && (k->src[1] & 0xc0) == 0x80) ||
+			  (k->dst[0] == 0xfe && (k->dst[1] & 0xc0) == 0x80);
+	return !link_local && k->dst[0] != 0xff;
+}
+
 struct pt_flow *pt_flow_canonical(struct pt_flow *f)
 {
 	for (int i = 0; f && f->nat_parent && i < 8; i++)
@@ -194,11 +240,11 @@ void pt_flow_add_pair(struct pt_analysis *a, struct pt_flow *f, unsigned pa, int
 	}
 }
 
-struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertain, pt_mask not_started)
+struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertain, pt_mask not_started, bool sized)
 {
 	for (uint32_t i = 0; i < f->nsigs; i++)
 		if (f->sigs[i].seen == seen && f->sigs[i].uncertain == uncertain &&
-		    f->sigs[i].not_started == not_started)
+		    f->sigs[i].not_started == not_started && f->sigs[i].sized == sized)
 			return &f->sigs[i];
 	if (f->nsigs == f->capsigs) {
 		uint32_t cap = f->capsigs ? f->capsigs * 2 : 4;
@@ -213,6 +259,7 @@ struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertai
 	s->seen = seen;
 	s->uncertain = uncertain;
 	s->not_started = not_started;
+	s->sized = sized;
 	s->min_ts = INT64_MAX;
 	s->max_ts = INT64_MIN;
 	s->min_len = UINT32_MAX;

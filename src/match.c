@@ -156,16 +156,32 @@ static struct pt_sighting *find_sighting(struct pt_record *r, unsigned point)
 	return NULL;
 }
 
-static struct pt_sighting *add_sighting(struct pt_record *r, unsigned point, int64_t ts)
+/* One packet at one point, as the record handlers need it. */
+struct sight {
+	unsigned point;
+	int64_t ts;
+	const struct pt_ip *ip; /* innermost */
+	uint32_t wire_len;
+	bool estimated;
+};
+
+static struct pt_sighting *add_sighting(struct pt_record *r, const struct sight *in)
 {
 	if (r->nsight >= PT_REC_MAX_SIGHTINGS)
 		return NULL;
 	struct pt_sighting *s = &r->s[r->nsight++];
 	memset(s, 0, sizeof *s);
-	s->point = (uint8_t)point;
-	s->ts = ts;
-	if (ts < r->first_ts)
-		r->first_ts = ts;
+	s->point = (uint8_t)in->point;
+	s->ts = in->ts;
+	s->wire_len = in->wire_len;
+	s->len_estimated = in->estimated;
+	if (in->ip->version == 4) {
+		/* A copy keeps the IP ID, a retransmission gets a new one. */
+		s->has_ip_id = true;
+		s->ip_id = (uint16_t)in->ip->id;
+	}
+	if (in->ts < r->first_ts)
+		r->first_ts = in->ts;
 	return s;
 }
 
@@ -176,7 +192,8 @@ static void record_emit(struct pt_analysis *a, struct pt_record *r)
 	if (!f || r->nsight == 0)
 		return;
 	pt_mask seen = 0, uncertain = 0, not_started = 0;
-	bool incomplete = false;
+	bool incomplete = false, sized = true;
+	uint32_t wire = UINT32_MAX;
 	unsigned idx[PT_REC_MAX_SIGHTINGS], n = 0;
 	for (unsigned i = 0; i < r->nsight; i++) {
 		const struct pt_sighting *s = &r->s[i];
@@ -187,6 +204,11 @@ static void record_emit(struct pt_analysis *a, struct pt_record *r)
 		}
 		seen |= (pt_mask)1 << s->point;
 		f->point_packets[s->point]++;
+		/* The narrowest form it took is the size that crossed the narrowest link. */
+		if (s->wire_len && s->wire_len < wire) {
+			wire = s->wire_len;
+			sized = !s->len_estimated;
+		}
 		if (s->nat)
 			f->nat_points |= (pt_mask)1 << s->point;
 		idx[n++] = i;
@@ -210,7 +232,9 @@ static void record_emit(struct pt_analysis *a, struct pt_record *r)
 		else if (ps->last_ts < r->first_ts - a->window_ns)
 			uncertain |= bit;
 	}
-	struct pt_pathsig *sig = pt_flow_sig(f, seen, uncertain, not_started);
+	if (wire == UINT32_MAX)
+		wire = r->ip_len;
+	struct pt_pathsig *sig = pt_flow_sig(f, seen, uncertain, not_started, sized);
 	if (!sig)
 		return;
 	sig->count++;
@@ -218,10 +242,10 @@ static void record_emit(struct pt_analysis *a, struct pt_record *r)
 		sig->min_ts = r->first_ts;
 	if (r->first_ts > sig->max_ts)
 		sig->max_ts = r->first_ts;
-	if (r->ip_len < sig->min_len)
-		sig->min_len = r->ip_len;
-	if (r->ip_len > sig->max_len)
-		sig->max_len = r->ip_len;
+	if (wire < sig->min_len)
+		sig->min_len = wire;
+	if (wire > sig->max_len)
+		sig->max_len = wire;
 	sig->flags_or |= r->tcp_flags;
 	sig->df += r->df;
 	sig->frag_incomplete += incomplete;
@@ -287,23 +311,26 @@ static void note_nat(struct pt_record *r, struct pt_flow *f, struct pt_sighting 
 		f->nat_parent = rf;
 }
 
-static void handle_whole(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
+static void handle_whole(struct pt_analysis *a, const struct sight *in, const struct pt_decoded *d,
 			 const uint8_t *frame, struct pt_flow *f)
 {
 	struct pt_match *m = &a->match;
-	const struct pt_ip *ip = pt_inner_ip(d);
+	const struct pt_ip *ip = in->ip;
+	unsigned point = in->point;
+	int64_t ts = in->ts;
 	uint64_t key = pt_fingerprint(d, frame);
 	struct pt_record *r = NULL;
 	if (m->nbuckets)
 		for (struct pt_record *c = m->buckets[key & (m->nbuckets - 1)]; c; c = c->hnext)
-			if (c->key == key && c->flow && c->flow->key.version == ip->version) {
+			if (c->key == key && c->flow && c->flow->key.version == ip->version &&
+			    (c->flow == f || (pt_flow_unicast(&f->key) && pt_flow_unicast(&c->flow->key)))) {
 				r = c;
 				break;
 			}
 	if (r) {
 		struct pt_sighting *s = find_sighting(r, point);
 		if (!s) {
-			s = add_sighting(r, point, ts);
+			s = add_sighting(r, in);
 			/* Whole here: all of the datagram's bytes, whatever other points saw in pieces. */
 			if (s && r->has_dg)
 				s->bytes = ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0;
@@ -326,7 +353,7 @@ static void handle_whole(struct pt_analysis *a, unsigned point, int64_t ts, cons
 	r->df = ip->df;
 	r->tcp_flags = d->l4_proto == PT_P_TCP ? d->tcp.flags : 0;
 	r->whole_seen = true;
-	struct pt_sighting *s = add_sighting(r, point, ts);
+	struct pt_sighting *s = add_sighting(r, in);
 	if (ip->version == 4 && !ip->df) {
 		/* Could be fragmented further on: findable by datagram key too. */
 		link_dg(m, r, pt_datagram_key(ip));
@@ -336,11 +363,11 @@ static void handle_whole(struct pt_analysis *a, unsigned point, int64_t ts, cons
 	}
 }
 
-static void handle_fragment(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
-			    struct pt_flow *f)
+static void handle_fragment(struct pt_analysis *a, const struct sight *in, struct pt_flow *f)
 {
 	struct pt_match *m = &a->match;
-	const struct pt_ip *ip = pt_inner_ip(d);
+	const struct pt_ip *ip = in->ip;
+	unsigned point = in->point;
 	uint64_t key = pt_datagram_key(ip);
 	struct pt_record *r = NULL;
 	if (m->nbuckets)
@@ -352,7 +379,7 @@ static void handle_fragment(struct pt_analysis *a, unsigned point, int64_t ts, c
 	uint32_t len = ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0;
 	a->points[point].fragments++;
 	if (!r) {
-		r = record_new(a, f, ts);
+		r = record_new(a, f, in->ts);
 		if (!r)
 			return;
 		link_dg(m, r, key);
@@ -367,9 +394,11 @@ static void handle_fragment(struct pt_analysis *a, unsigned point, int64_t ts, c
 		r->ip_len = ip->frag_off + len + ip->hdr_len;
 	struct pt_sighting *s = find_sighting(r, point);
 	if (!s)
-		s = add_sighting(r, point, ts);
+		s = add_sighting(r, in);
 	if (!s)
 		return;
+	if (in->wire_len > s->wire_len)
+		s->wire_len = in->wire_len; /* the largest fragment here */
 	s->nfrags++;
 	s->bytes += len;
 }
@@ -460,47 +489,38 @@ static struct pt_record *unit_split(struct pt_analysis *a, struct pt_flow *f, si
 	return t;
 }
 
-static void note_ip_id(struct pt_sighting *s, const struct pt_ip *ip)
-{
-	if (s && ip->version == 4) {
-		s->has_ip_id = true;
-		s->ip_id = (uint16_t)ip->id;
-	}
-}
-
 static void unit_sight(struct pt_analysis *a, struct pt_flow *f, struct pt_flow *seen_as, struct pt_record *u,
-		       unsigned point, int64_t ts, uint8_t flags, const struct pt_ip *ip)
+		       const struct sight *in, uint8_t flags)
 {
-	struct pt_sighting *s = find_sighting(u, point);
+	struct pt_sighting *s = find_sighting(u, in->point);
 	u->tcp_flags |= flags;
-	u->df = u->df || ip->df;
+	u->df = u->df || in->ip->df;
 	if (!s) {
-		s = add_sighting(u, point, ts);
-		note_ip_id(s, ip);
-		note_nat(u, seen_as, s);
+		note_nat(u, seen_as, add_sighting(u, in));
 		return;
 	}
 	/* A copy, or the same bytes in a GSO frame and its segments at one
 	 * point; unless the IP ID changed: a stack retransmitting at once
 	 * after an ICMP frag-needed does so within microseconds. */
-	bool new_packet = s->has_ip_id && ip->version == 4 && s->ip_id != (uint16_t)ip->id;
-	if (ts - s->ts <= a->dup_ns && ts >= s->ts - a->dup_ns && !new_packet)
+	bool new_packet = s->has_ip_id && in->ip->version == 4 && s->ip_id != (uint16_t)in->ip->id;
+	if (in->ts - s->ts <= a->dup_ns && in->ts >= s->ts - a->dup_ns && !new_packet)
 		return;
 	/* A retransmission: what was sent before is done travelling. */
 	f->retransmits++;
 	record_emit(a, u);
 	u->nsight = 0;
-	u->first_ts = ts;
+	u->first_ts = in->ts;
 	list_unlink(&a->match, u);
 	list_append(&a->match, u);
-	note_ip_id(add_sighting(u, point, ts), ip);
+	add_sighting(u, in);
 }
 
-static void handle_tcp_data(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
+static void handle_tcp_data(struct pt_analysis *a, const struct sight *in, const struct pt_decoded *d,
 			    struct pt_flow *seen_as)
 {
 	struct pt_flow *f = pt_flow_canonical(seen_as);
-	const struct pt_ip *ip = pt_inner_ip(d);
+	const struct pt_ip *ip = in->ip;
+	int64_t ts = in->ts;
 	int64_t s = seq_rel(f, d->tcp.seq), e = s + d->payload_len;
 	uint32_t hdr = ip->hdr_len + d->tcp.hdr_len;
 	/* First unit that ends after s. */
@@ -531,7 +551,7 @@ static void handle_tcp_data(struct pt_analysis *a, unsigned point, int64_t ts, c
 			if (u->seq_end > e && !unit_split(a, f, i, e))
 				return;
 			u = f->units[f->units_head + i];
-			unit_sight(a, f, seen_as, u, point, ts, d->tcp.flags, ip);
+			unit_sight(a, f, seen_as, u, in, d->tcp.flags);
 			cur = u->seq_end;
 			i++;
 			continue;
@@ -547,23 +567,23 @@ static void handle_tcp_data(struct pt_analysis *a, unsigned point, int64_t ts, c
 			free(n);
 			return;
 		}
-		unit_sight(a, f, seen_as, n, point, ts, d->tcp.flags, ip);
+		unit_sight(a, f, seen_as, n, in, d->tcp.flags);
 		cur = gap_end;
 		i++;
 	}
 }
 
-void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
-		     const uint8_t *frame)
+struct pt_flow *pt_match_flow(struct pt_analysis *a, const struct pt_decoded *d, int64_t ts)
 {
-	const struct pt_ip *ip = pt_inner_ip(d);
-	if (!ip)
-		return;
 	struct pt_flow_key k;
 	pt_flow_key_from(d, &k);
-	struct pt_flow *f = pt_flow_get(&a->flows, &k, ts);
-	if (!f)
-		return;
+	return pt_flow_get(&a->flows, &k, ts);
+}
+
+void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
+		     const uint8_t *frame, struct pt_flow *f)
+{
+	const struct pt_ip *ip = pt_inner_ip(d);
 	if (ts > f->last_ts)
 		f->last_ts = ts;
 	if (ts < f->first_ts)
@@ -573,10 +593,12 @@ void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const st
 		f->mss = d->tcp.mss;
 	if ((d->l4_proto == PT_P_TCP || d->l4_proto == PT_P_UDP) && d->payload_len > f->max_payload)
 		f->max_payload = d->payload_len;
+	struct sight in = { .point = point, .ts = ts, .ip = ip };
+	in.wire_len = pt_wire_len(f, d, &in.estimated);
 	if (ip->version == 4 && ip->is_frag)
-		handle_fragment(a, point, ts, d, f);
+		handle_fragment(a, &in, f);
 	else if (d->l4_proto == PT_P_TCP && d->payload_len > 0 && !(d->tcp.flags & 0x02))
-		handle_tcp_data(a, point, ts, d, f);
+		handle_tcp_data(a, &in, d, f);
 	else
-		handle_whole(a, point, ts, d, frame, f);
+		handle_whole(a, &in, d, frame, f);
 }

@@ -38,6 +38,9 @@ static void note_icmp(struct pt_analysis *a, unsigned point, int64_t ts, const s
 			k.sport = q->sport;
 			k.dport = q->dport;
 			k.has_ports = true;
+		} else if (q->has_echo_id) {
+			k.sport = q->echo_id; /* flows of echoes are keyed by identifier */
+			k.has_ports = true;
 		}
 	}
 	struct pt_icmp_mtu *m = NULL;
@@ -72,7 +75,8 @@ static void note_icmp(struct pt_analysis *a, unsigned point, int64_t ts, const s
 	m->points |= (pt_mask)1 << point;
 }
 
-void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d)
+void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
+			struct pt_flow *f)
 {
 	const struct pt_ip *ip = pt_inner_ip(d);
 	if (!ip)
@@ -98,13 +102,10 @@ void pt_mtu_note_packet(struct pt_analysis *a, unsigned point, int64_t ts, const
 		ps->max_frag_len = frag_len;
 	if (!frag && !overhead)
 		return;
-	struct pt_flow_key k;
-	pt_flow_key_from(d, &k);
-	struct pt_flow *f = pt_flow_find(&a->flows, &k);
-	if (!f && frag && ip->version == 4 && !d->has_ports) {
-		/* Later fragments carry no ports: the datagram's flow is found at the end. */
+	/* Later fragments carry no ports or ICMP identifier: their flow is
+	 * another one's, known from the first fragment. */
+	if (frag && ip->is_frag && ip->frag_off != 0)
 		return;
-	}
 	f = pt_flow_canonical(f);
 	if (!f)
 		return;
@@ -167,53 +168,59 @@ struct hop_group {
 	int tunnel;
 };
 
+static struct hop_group *hop_group_of(struct hop_group *g, size_t *ng, const struct pt_hop *h)
+{
+	for (size_t k = 0; k < *ng; k++)
+		if (g[k].from == h->from && g[k].to == h->to)
+			return &g[k];
+	if (*ng == 64)
+		return NULL;
+	struct hop_group *x = &g[(*ng)++];
+	memset(x, 0, sizeof *x);
+	x->from = h->from;
+	x->to = h->to;
+	x->died_min = UINT32_MAX;
+	x->tunnel = -1;
+	return x;
+}
+
+/* Per hop, over every flow that crossed it: the largest packet that passed
+ * and the sizes that died. Super-frames, whose wire size is only estimated,
+ * take no part. */
 static void oversize_findings(struct pt_analysis *a)
 {
 	struct hop_group g[64];
 	size_t ng = 0;
 	for (size_t i = 0; i < a->nhops; i++) {
 		const struct pt_hop *h = &a->hops[i];
-		/* Only packets bigger than everything of the flow that passed. */
-		if (!h->lost || !h->passed_max_len || h->lost_min_len <= h->passed_max_len)
+		struct hop_group *x = hop_group_of(g, &ng, h);
+		if (!x)
 			continue;
 		const struct pt_flow *f = a->flows.all[h->flow_id - 1];
-		size_t k;
-		for (k = 0; k < ng; k++)
-			if (g[k].from == h->from && g[k].to == h->to)
-				break;
-		if (k == ng) {
-			if (ng == 64)
-				continue;
-			memset(&g[ng], 0, sizeof g[ng]);
-			g[ng].from = h->from;
-			g[ng].to = h->to;
-			g[ng].died_min = UINT32_MAX;
-			g[ng].first_flow = h->flow_id;
-			g[ng].tunnel = -1;
-			ng++;
-		}
-		struct hop_group *x = &g[k];
 		if (h->passed_max_len > x->passed_max)
 			x->passed_max = h->passed_max_len;
-		if (h->lost_min_len < x->died_min)
-			x->died_min = h->lost_min_len;
-		if (h->lost_max_len > x->died_max)
-			x->died_max = h->lost_max_len;
-		x->lost += h->lost;
+		int t = tunnel_point(a, f);
+		if (t >= 0)
+			x->tunnel = t;
+		if (!h->lost_sized)
+			continue;
+		if (h->lost_sized_min < x->died_min)
+			x->died_min = h->lost_sized_min;
+		if (h->lost_sized_max > x->died_max)
+			x->died_max = h->lost_sized_max;
+		x->lost += h->lost_sized;
 		x->df_lost += h->lost_df;
-		x->flows++;
+		if (!x->flows++)
+			x->first_flow = h->flow_id;
 		x->tcp_retransmitted = x->tcp_retransmitted || (f->key.proto == 6 && f->retransmits);
 		const struct pt_icmp_mtu *m = icmp_for_flow(a, f);
 		if (m && (!x->icmp_mtu || m->mtu < x->icmp_mtu))
 			x->icmp_mtu = m->mtu;
-		int t = tunnel_point(a, f);
-		if (t >= 0)
-			x->tunnel = t;
 	}
 	for (size_t k = 0; k < ng; k++) {
 		struct hop_group *x = &g[k];
-		/* Sizes on both sides of the cut must not overlap across flows either. */
-		if (x->died_min <= x->passed_max)
+		/* Something smaller must pass, and nothing that died may be as small. */
+		if (!x->lost || !x->passed_max || x->died_min <= x->passed_max)
 			continue;
 		char value[32], ev[1024], adv[512];
 		const char *from = pt_point_name(a, x->from), *to = pt_point_name(a, x->to);
@@ -305,11 +312,17 @@ static void icmp_findings(struct pt_analysis *a)
 		for (unsigned p = 0; p < a->npoints && n < sizeof where; p++)
 			if (m->points & ((pt_mask)1 << p)) {
 				n += (size_t)snprintf(where + n, sizeof where - n, "%s%s", n ? ", " : "", pt_point_name(a, p));
-				if (first_point < 0)
+				if (first_point < 0 || a->points[first_point].role == PT_ROLE_VANTAGE)
 					first_point = (int)p;
 			}
 		/* Did it reach the sender's capture point: the first point of the quoted flow? */
 		struct pt_flow *qf = pt_flow_canonical(pt_flow_find(&a->flows, &m->quoted));
+		/* Named where it got closest to the sender. */
+		for (unsigned k = 0; qf && k < qf->norder; k++)
+			if (m->points & ((pt_mask)1 << qf->order[k])) {
+				first_point = qf->order[k];
+				break;
+			}
 		const char *reached = "the quoted flow was not captured";
 		bool blackholed = false;
 		if (qf && qf->norder) {
@@ -443,6 +456,36 @@ static void overhead_findings(struct pt_analysis *a)
 	}
 }
 
+/* A loss whose sizes an MTU finding explains is part of that finding, not
+ * a mystery of its own: it stays listed, as information. */
+static void explain_losses(struct pt_analysis *a)
+{
+	for (size_t i = 0; i < a->nhops; i++) {
+		const struct pt_hop *h = &a->hops[i];
+		if (!h->lost)
+			continue;
+		const char *from = pt_point_name(a, h->from), *to = pt_point_name(a, h->to);
+		struct pt_finding *loss = pt_findings_find(&a->findings, "loss.hop", h->flow_id, from, to);
+		if (!loss)
+			continue;
+		const struct pt_finding *over = pt_findings_find(&a->findings, "mtu.oversize_drop", -2, from, to);
+		const struct pt_icmp_mtu *m = icmp_for_flow(a, a->flows.all[h->flow_id - 1]);
+		char adv[256];
+		if (over && h->lost_min_len > strtoul(over->value, NULL, 10))
+			snprintf(adv, sizeof adv, "explained by mtu.oversize_drop on %s > %s (usable MTU %s)", from, to,
+				 over->value);
+		else if (m && h->lost_min_len > m->mtu)
+			snprintf(adv, sizeof adv,
+				 "explained by the ICMP %s (MTU %u) sent back for this flow: dropped for their size",
+				 m->version == 6 ? "Packet Too Big" : "fragmentation-needed", m->mtu);
+		else
+			continue;
+		loss->severity = PT_SEV_INFO;
+		free(loss->advice);
+		loss->advice = strdup(adv);
+	}
+}
+
 void pt_mtu_findings(struct pt_analysis *a)
 {
 	oversize_findings(a);
@@ -451,4 +494,5 @@ void pt_mtu_findings(struct pt_analysis *a)
 	fragment_findings(a);
 	mss_findings(a);
 	overhead_findings(a);
+	explain_losses(a);
 }

@@ -288,7 +288,7 @@ static void hop_init(struct pt_hop *h, uint32_t flow_id, unsigned pa, unsigned p
 	h->flow_id = flow_id;
 	h->from = (uint8_t)pa;
 	h->to = (uint8_t)pb;
-	h->lost_min_len = UINT32_MAX;
+	h->lost_min_len = h->lost_sized_min = UINT32_MAX;
 	h->min_us = h->max_us = h->p50_us = h->p90_us = h->p99_us = NAN;
 }
 
@@ -302,6 +302,13 @@ static void hop_add_lost(struct pt_hop *h, const struct pt_pathsig *g)
 		h->lost_min_len = g->min_len;
 	if (g->max_len > h->lost_max_len)
 		h->lost_max_len = g->max_len;
+	if (g->sized) {
+		h->lost_sized += g->count;
+		if (g->min_len < h->lost_sized_min)
+			h->lost_sized_min = g->min_len;
+		if (g->max_len > h->lost_sized_max)
+			h->lost_sized_max = g->max_len;
+	}
 }
 
 static void hop_append(struct pt_analysis *a, const struct pt_hop *h)
@@ -332,8 +339,10 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 			h0.p50_us = pt_quantile(v, n, 0.50) / 1e3;
 			h0.p90_us = pt_quantile(v, n, 0.90) / 1e3;
 			h0.p99_us = pt_quantile(v, n, 0.99) / 1e3;
+			/* A microsecond file truncates its stamps: less than 1 us early is on time. */
+			int64_t tol = a->points[pa].fine_ts && a->points[pb].fine_ts ? 0 : 1000;
 			for (size_t k = 0; k < n; k++)
-				h0.negative += v[k] < 0;
+				h0.negative += v[k] < -tol;
 			free(v);
 		}
 		/* Lost on this hop: last seen at pa, and pb was capturing. */
@@ -343,11 +352,12 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 		for (uint32_t s = 0; s < f->nsigs; s++) {
 			const struct pt_pathsig *g = &f->sigs[s];
 			if (g->seen & ((pt_mask)1 << pb)) {
-				if (g->max_len > h0.passed_max_len)
+				if (g->sized && g->max_len > h0.passed_max_len)
 					h0.passed_max_len = g->max_len;
 				continue;
 			}
-			if (!(g->seen & ((pt_mask)1 << pa)) || (g->seen & after) || !point_active(a, g, pb))
+			if (!(g->seen & ((pt_mask)1 << pa)) || (g->seen & after) || !point_active(a, g, pb) ||
+			    !pt_flow_unicast(&f->key))
 				continue;
 			hop_add_lost(&h0, g);
 		}
@@ -403,6 +413,7 @@ void pt_paths_compute(struct pt_analysis *a)
 		if (f->nat_parent || f->packets == 0)
 			continue;
 		flow_hops(a, f);
-		sibling_loss(a, f);
+		if (f->key.version && pt_flow_unicast(&f->key))
+			sibling_loss(a, f);
 	}
 }

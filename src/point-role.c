@@ -25,6 +25,11 @@ int pt_point_role_parse(const char *s)
 	return -1;
 }
 
+const char *pt_point_role_name(enum pt_point_role r)
+{
+	return r == PT_ROLE_BRIDGE ? "bridge" : r == PT_ROLE_VANTAGE ? "vantage" : "hop";
+}
+
 static bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

@@ -41,7 +41,8 @@ static bool write_points(struct pt_analysis *a, const char *path)
 {
 	static const char *const cols[] = { "point", "file", "linktype", "packets", "bytes", "first_ts", "last_ts",
 					    "max_frame_len", "max_ip_len", "encaps", "gso_frames", "clock_offset_s",
-					    "clock_uncertainty_s", "duplicates", "fragments", "malformed", "truncated" };
+					    "clock_uncertainty_s", "duplicates", "fragments", "malformed", "truncated",
+					    "role" };
 	struct pt_csv c;
 	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
 		return false;
@@ -73,6 +74,7 @@ static bool write_points(struct pt_analysis *a, const char *path)
 		pt_csv_u64(&c, ps->fragments);
 		pt_csv_u64(&c, ps->malformed);
 		pt_csv_u64(&c, ps->truncated);
+		pt_csv_str(&c, pt_point_role_name(ps->role));
 		pt_csv_end_row(&c);
 	}
 	return pt_csv_close(&c);
@@ -293,8 +295,8 @@ static bool write_findings(struct pt_analysis *a, const char *path)
 void pt_report_summary(struct pt_analysis *a, FILE *fp)
 {
 	fprintf(fp, "== capture points ==\n");
-	fprintf(fp, "%-24s %10s %12s %8s %8s %-14s %14s\n", "point", "packets", "bytes", "max_ip", "gso", "encaps",
-		"clock_offset_s");
+	fprintf(fp, "%-24s %10s %12s %8s %8s %-14s %14s  %s\n", "point", "packets", "bytes", "max_ip", "gso", "encaps",
+		"clock_offset_s", "role");
 	for (unsigned p = 0; p < a->npoints; p++) {
 		const struct pt_point_stats *ps = &a->points[p];
 		char enc[64], off[32];
@@ -303,8 +305,8 @@ void pt_report_summary(struct pt_analysis *a, FILE *fp)
 			snprintf(off, sizeof off, "%.6f", ps->clock_offset_s);
 		else
 			snprintf(off, sizeof off, "?");
-		fprintf(fp, "%-24s %10" PRIu64 " %12" PRIu64 " %8u %8" PRIu64 " %-14s %14s\n", pt_point_name(a, p),
-			ps->packets, ps->bytes, ps->max_ip_len, ps->gso_frames, enc, off);
+		fprintf(fp, "%-24s %10" PRIu64 " %12" PRIu64 " %8u %8" PRIu64 " %-14s %14s  %s\n", pt_point_name(a, p),
+			ps->packets, ps->bytes, ps->max_ip_len, ps->gso_frames, enc, off, pt_point_role_name(ps->role));
 	}
 	fprintf(fp, "\n== flows and paths ==\n");
 	unsigned shown = 0, hidden = 0;

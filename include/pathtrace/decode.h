@@ -110,6 +110,8 @@ struct pt_icmp_quote {
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	bool has_ports;
+	bool has_echo_id; /* the quoted packet is an echo request or reply */
+	uint16_t echo_id;
 	uint32_t ip_id;
 	uint32_t total_len;
 };

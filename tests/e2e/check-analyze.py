@@ -10,7 +10,13 @@ manifest (doc/lab-manifest.md) as the truth:
   - every `delay` hop shows the added delay within 10 % (p50);
   - every `drop` record: packets of that flow are lost on exactly that hop;
   - flows with `deliver result=all`: nothing lost on any of their hops;
-  - every `clock` record: the offset of that host's points is recovered within 1 ms.
+  - every `clock` record: the offset of that host's points is recovered within 1 ms;
+  - MTU: with `drop reason=mtu size_gt=N` records, exactly one error-level mtu.* finding, on that
+    hop, whose value is the `usable_mtu` and whose advice gives both fixes for a tunnel network;
+    without them, no error-level mtu.* finding; every `icmp` record reported with its sender and
+    MTU; every `frag` record reported where it happens with a fragment size that MTU explains;
+    a scenario where everything arrives whole gets no mtu.*, frag.* or loss.* finding at all
+    (offloads on included: super-frames are never blamed); tunnelled points show their overhead.
 Prints one line per check and a closing 'N passed, N failed' line.
 """
 import csv
@@ -142,8 +148,66 @@ def main():
             ok = got != "" and abs(float(got) - want) <= 0.001
             check(ok, f"clock offset of {n}: {got} within 1 ms of {want}")
 
+    findings = rows(os.path.join(out, "findings.csv"))
+    mtu_checks(man, findings, fid, check)
+
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
+
+
+OVERHEAD = {"vxlan": 50, "geneve": 50}
+
+
+def mtu_checks(man, findings, fid, check):
+    scen = next((kv for t, kv in man if t == "scenario"), {})
+    errors = [f for f in findings if f["severity"] == "error" and f["name"].startswith("mtu.")]
+    size_drops = [kv for t, kv in man if t == "drop" and kv.get("reason") == "mtu" and kv.get("size_gt")]
+    usable = [kv for t, kv in man if t == "usable_mtu"]
+    if size_drops:
+        hops = sorted({(d["from"], d["to"]) for d in size_drops})
+        want = usable[0]["mtu"] if usable else size_drops[0]["size_gt"]
+        check(len(errors) == len(hops),
+              f"one error-level mtu.* finding per drop hop {hops} (got {[e['name'] for e in errors]})")
+        for e in errors:
+            check((e["from_point"], e["to_point"]) in hops,
+                  f"{e['name']} names a drop hop (got {e['from_point']} > {e['to_point']})")
+            check(e["value"] == want, f"{e['name']} gives usable MTU {want} (got {e['value']})")
+            net = next((kv["network"] for kv in usable if "network" in kv), "")
+            if net.split(":")[0] in OVERHEAD and scen.get("underlay_mtu"):
+                raise_to = int(scen["underlay_mtu"]) + OVERHEAD[net.split(":")[0]]
+                ok = f"--mtu {want}" in e["advice"] and f">= {raise_to}" in e["advice"]
+                check(ok, f"advice gives both fixes (network MTU {want}, underlay >= {raise_to}): {e['advice']}")
+    else:
+        check(not errors, f"no error-level mtu.* finding (got {[e['name'] for e in errors]})")
+    for t, kv in man:
+        if t != "icmp":
+            continue
+        name = "mtu.icmpv6_packet_too_big" if kv["kind"] == "ptb" else "mtu.icmp_frag_needed"
+        ok = any(f["name"] == name and f["value"] == kv["mtu"] and kv["sender"] in f["evidence"] for f in findings)
+        check(ok, f"{name} from {kv['sender']} with MTU {kv['mtu']} reported")
+    for t, kv in man:
+        if t != "frag" or kv["flow"] not in fid:
+            continue
+        mtu = int(kv["mtu"])
+        ok = any(f["name"] == "frag.fragmented" and f["flow_id"] == fid[kv["flow"]] and f["to_point"] == kv["at"]
+                 and mtu - 7 <= int(f["value"]) <= mtu for f in findings)
+        check(ok, f"frag.fragmented of {kv['flow']} from {kv['at']} with fragments an MTU of {mtu} explains")
+    troubled = any(t in ("drop", "frag", "icmp") for t, kv in man) or any(
+        t == "deliver" and kv.get("result") != "all" for t, kv in man)
+    if not troubled:
+        blamed = [f["name"] for f in findings if f["name"].split(".")[0] in ("mtu", "frag", "loss")]
+        check(not blamed, f"everything arrived whole, so no mtu/frag/loss finding "
+                          f"(offloads={scen.get('offloads', '?')}; got {blamed})")
+    for t, kv in man:
+        kind = kv.get("encap", "none").split(":")[0] if t == "point" else "none"
+        if kind in OVERHEAD:
+            # +20 over an IPv6 underlay, + options (multiples of 4) for Geneve
+            def fits(v):
+                extra = int(v) - OVERHEAD[kind]
+                return extra in (0, 20) or (kind == "geneve" and 0 < extra <= 252 and extra % 4 == 0)
+            ok = any(f["name"] == "encap.overhead" and f["point"] == kv["name"] and fits(f["value"])
+                     for f in findings)
+            check(ok, f"encap.overhead of {OVERHEAD[kind]} bytes (plus IPv6 or options) reported at {kv['name']}")
 
 
 if __name__ == "__main__":
