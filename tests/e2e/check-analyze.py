@@ -148,6 +148,12 @@ def main():
             ok = got != "" and abs(float(got) - want) <= 0.001
             check(ok, f"clock offset of {n}: {got} within 1 ms of {want}")
 
+    scen = next((kv for t, kv in man if t == "scenario"), {})
+    if scen.get("offloads") == "on" and scen.get("gso") != "no" and any(
+            kv.get("proto") == "tcp" for kv in mflows.values()):
+        gso = sum(int(p["gso_frames"]) for p in pts.values())
+        check(gso > 0, f"offloads on: the captures hold GSO/GRO super-frames ({gso} seen)")
+
     findings = rows(os.path.join(out, "findings.csv"))
     mtu_checks(man, findings, fid, check)
 

@@ -1,6 +1,8 @@
 #!/bin/bash
-# Automake test: run every lab scenario into a temp dir and selfcheck each.
-# Exit 77 (SKIP) without root or ip netns support.
+# Automake test: run every lab scenario into a temp dir, selfcheck each
+# against its manifest, then run the whole chain: pathtrace analyze on the
+# fresh kernel captures (offload-on holds GSO super-frames), judged by
+# tests/e2e/check-analyze.py. Exit 77 (SKIP) without root or ip netns support.
 set -u
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [[ -n ${PT_SKIP_LAB:-} && ${PT_SKIP_LAB} != 0 ]]; then echo "test-lab: SKIP: PT_SKIP_LAB set" >&2; exit 77; fi
@@ -20,7 +22,11 @@ rc=$?
 fail=0
 for s in $(bash "$LAB/lab.sh" list); do
 	bash "$LAB/selfcheck.sh" "$out/$s"
-	case $? in 0) ;; 77) echo "test-lab: selfcheck $s skipped" >&2 ;; *) fail=1 ;; esac
+	case $? in 0) ;; 77) echo "test-lab: selfcheck $s skipped" >&2; continue ;; *) fail=1 ;; esac
+	if [[ -n ${PATHTRACE:-} ]]; then
+		echo "== pathtrace analyze on the fresh $s captures"
+		"${PYTHON:-python3}" "$LAB/../e2e/check-analyze.py" "$PATHTRACE" "$out/$s" "$out/$s.analysis" || fail=1
+	fi
 done
 echo "test-lab: $(bash "$LAB/lab.sh" list | wc -l) scenarios in $((SECONDS - start)) s"
 exit $fail
