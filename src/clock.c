@@ -22,12 +22,9 @@ struct edge {
 	double u;
 };
 
-/* Median |t_x - t_y| over the packets of one flow seen at both, ns. */
-static double flow_median_gap(struct pt_flow *f, unsigned x, unsigned y)
+/* Median |t_a - t_b| over a pair's sampled packets, ns. */
+static double median_gap(const struct pt_pair *p)
 {
-	const struct pt_pair *p = pt_flow_pair(f, x < y ? x : y, x < y ? y : x);
-	if (!p || !p->nsamples)
-		return INFINITY;
 	int64_t *v = malloc(p->nsamples * sizeof *v);
 	if (!v)
 		return INFINITY;
@@ -39,28 +36,43 @@ static double flow_median_gap(struct pt_flow *f, unsigned x, unsigned y)
 	return m;
 }
 
-static void adopt_host_clock(struct pt_analysis *a, unsigned b)
+/* Bridge copies and -i any captures take the clock of the hop whose stamps
+ * they run closest to, over all flows: a point on their own host. */
+static void adopt_host_clocks(struct pt_analysis *a)
 {
-	double best = INFINITY;
-	int host = -1;
-	for (unsigned x = 0; x < a->npoints; x++) {
-		if (a->points[x].role != PT_ROLE_HOP || !a->points[x].offset_known)
-			continue;
-		for (size_t i = 0; i < a->flows.n; i++) {
-			double g = flow_median_gap(a->flows.all[i], b, x);
-			if (g < best) {
-				best = g;
-				host = (int)x;
+	double best[PT_MAX_POINTS];
+	int host[PT_MAX_POINTS];
+	for (unsigned i = 0; i < a->npoints; i++) {
+		best[i] = INFINITY;
+		host[i] = -1;
+	}
+	for (size_t i = 0; i < a->flows.n; i++) {
+		const struct pt_flow *f = a->flows.all[i];
+		for (uint32_t k = 0; k < f->npairs; k++) {
+			const struct pt_pair *p = &f->pairs[k];
+			unsigned ends[2] = { p->a, p->b };
+			for (int e = 0; e < 2; e++) {
+				unsigned b = ends[e], x = ends[1 - e];
+				if (a->points[b].role == PT_ROLE_HOP || b == a->reference ||
+				    a->points[x].role != PT_ROLE_HOP || !a->points[x].offset_known || !p->nsamples)
+					continue;
+				double g = median_gap(p);
+				if (g < best[b]) {
+					best[b] = g;
+					host[b] = (int)x;
+				}
 			}
 		}
 	}
-	struct pt_point_stats *ps = &a->points[b];
-	if (host < 0)
-		return;
-	ps->offset_known = true;
-	ps->offset_via = host;
-	ps->clock_offset_s = a->points[host].clock_offset_s;
-	ps->clock_uncert_s = a->points[host].clock_uncert_s;
+	for (unsigned b = 0; b < a->npoints; b++) {
+		if (host[b] < 0)
+			continue;
+		struct pt_point_stats *ps = &a->points[b];
+		ps->offset_known = true;
+		ps->offset_via = host[b];
+		ps->clock_offset_s = a->points[host[b]].clock_offset_s;
+		ps->clock_uncert_s = a->points[host[b]].clock_uncert_s;
+	}
 }
 
 /* Points on one host share a clock, but each got its offset along its own
@@ -178,9 +190,7 @@ void pt_clock_estimate(struct pt_analysis *a)
 		}
 	}
 	snap_to_clock_domains(a, off, dist, via);
-	for (unsigned i = 0; i < n; i++)
-		if (a->points[i].role != PT_ROLE_HOP && i != a->reference)
-			adopt_host_clock(a, i);
+	adopt_host_clocks(a);
 	for (unsigned k = 0; k < o->noffsets; k++) {
 		for (unsigned i = 0; i < n; i++) {
 			if (strcmp(pt_point_name(a, i), o->offsets[k].key) != 0)

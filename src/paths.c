@@ -237,7 +237,7 @@ static void place_bridge(struct pt_analysis *a, struct pt_flow *f, unsigned b)
 	else if (before >= 0)
 		pos = (unsigned)before; /* right before the egress it followed */
 	else
-		pos = last >= 0 ? 0 : f->norder;
+		pos = last >= 0 ? 0 : f->norder; /* earlier than all its ports, or no port seen with it */
 	/* Bridges already in that gap (one host's chain of bridges) stay in time order. */
 	while (pos < f->norder && a->points[f->order[pos]].role == PT_ROLE_BRIDGE) {
 		struct bridge_view v;
@@ -346,6 +346,7 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 			free(v);
 		}
 		/* Lost on this hop: last seen at pa, and pb was capturing. */
+		bool can_lose = pt_flow_unicast(&f->key);
 		pt_mask after = 0;
 		for (unsigned j = i + 1; j < f->norder; j++)
 			after |= (pt_mask)1 << f->order[j];
@@ -356,8 +357,7 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 					h0.passed_max_len = g->max_len;
 				continue;
 			}
-			if (!(g->seen & ((pt_mask)1 << pa)) || (g->seen & after) || !point_active(a, g, pb) ||
-			    !pt_flow_unicast(&f->key))
+			if (!can_lose || !(g->seen & ((pt_mask)1 << pa)) || (g->seen & after) || !point_active(a, g, pb))
 				continue;
 			hop_add_lost(&h0, g);
 		}
@@ -413,7 +413,7 @@ void pt_paths_compute(struct pt_analysis *a)
 		if (f->nat_parent || f->packets == 0)
 			continue;
 		flow_hops(a, f);
-		if (f->key.version && pt_flow_unicast(&f->key))
+		if (pt_flow_unicast(&f->key))
 			sibling_loss(a, f);
 	}
 }
