@@ -12,6 +12,7 @@ packages="
 	gnuplot-nox
 	python3 python3-scapy
 	tshark tcpdump iperf3 iproute2 ethtool iputils-ping procps psmisc
+	openvswitch-switch
 "
 missing=""
 for p in $packages; do

@@ -215,7 +215,8 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 			rc = PT_EXIT_OUTPUT;
 		}
 		pt_report_summary(a, stdout);
-		printf("\nwritten to %s/\n", o->outdir);
+		if (rc != PT_EXIT_OUTPUT)
+			printf("\nwritten to %s/\n", o->outdir);
 		if (!o->no_plots && rc != PT_EXIT_OUTPUT) {
 			char note[512];
 			int pr = pt_plot_write(a, o->outdir, note, sizeof note);

@@ -383,9 +383,31 @@ static bool write_summary(struct pt_analysis *a, const char *path)
 	return ok;
 }
 
+/* mkdir -p: -o out/run1/cn1 works on a fresh tree. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		char c = path[i];
+		path[i] = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return -1;
+		path[i] = c;
+	}
+	return 0;
+}
+
 int pt_report_write(struct pt_analysis *a, const char *dir, char *err, size_t errlen)
 {
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+	if (make_dirs(dir) != 0) {
 		snprintf(err, errlen, "%s: cannot create the output directory: %s", dir, strerror(errno));
 		return -1;
 	}

@@ -13,6 +13,15 @@ for s in $(bash "$LAB/lab.sh" list); do
 	bash "$LAB/lab.sh" "$s" "$DEST/$s"
 	bash "$LAB/selfcheck.sh" "$DEST/$s"
 done
+# Open vSwitch (userspace datapath) scenarios check themselves with tshark.
+rc=0
+bash "$LAB/ovs-lab.sh" "$DEST" || rc=$?
+case $rc in 0) ;; 77) echo "make-samples.sh: no OVS samples (ovs-lab.sh skipped)" >&2 ;; *) exit 1 ;; esac
+scenarios() {
+	bash "$LAB/lab.sh" list
+	for o in $(bash "$LAB/ovs-lab.sh" list); do [[ -d $DEST/$o ]] && echo "$o"; done
+	return 0
+}
 # samples/README.md: only the block between the lab markers is ours (other
 # generators, e.g. tests/lab/craft, own the rest of the file).
 block=$(mktemp)
@@ -23,8 +32,8 @@ trap 'rm -f "$block" "$block.am"' EXIT
 	echo "\`tests/lab/lab.sh\`; one file per capture point \`<host>-<interface>.pcap|.pcapng\`, a \`manifest.tsv\`"
 	echo "per \`doc/lab-manifest.md\`, a one-line \`README\`):"
 	echo
-	for s in $(bash "$LAB/lab.sh" list); do
-		echo "- \`$s/\`: $(sed "s/^$s: //" "$DEST/$s/README")"
+	for s in $(scenarios); do
+		echo "- \`$s/\`: $(head -n 1 "$DEST/$s/README" | sed "s/^$s: //")"
 	done
 	echo "<!-- END lab samples -->"
 } >"$block"
@@ -42,7 +51,7 @@ am=$LAB/lab.am
 {
 	echo "# BEGIN lab samples (tests/lab/make-samples.sh)"
 	echo "EXTRA_DIST += \\"
-	for s in $(bash "$LAB/lab.sh" list); do
+	for s in $(scenarios); do
 		(cd "$DEST" && ls "$s"/*) | sed 's|^|\tsamples/|; s|$| \\|'
 	done | sed '$ s| \\$||'
 	echo "# END lab samples"
@@ -51,5 +60,5 @@ awk -v f="$block.am" '/^# BEGIN lab samples/ { while ((getline l < f) > 0) print
 	/^# END lab samples/ { skip = 0; next } !skip { print } END { if (!done) while ((getline l < f) > 0) print l }' \
 	"$am" >"$am.tmp"
 mv "$am.tmp" "$am"
-for s in $(bash "$LAB/lab.sh" list); do du -sh "$DEST/$s" | sed "s|$DEST/||"; done
+for s in $(scenarios); do du -sh "$DEST/$s" | sed "s|$DEST/||"; done
 du -sh "$DEST"

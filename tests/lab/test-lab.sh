@@ -28,5 +28,19 @@ for s in $(bash "$LAB/lab.sh" list); do
 		"${PYTHON:-python3}" "$LAB/../e2e/check-analyze.py" "$PATHTRACE" "$out/$s" "$out/$s.analysis" || fail=1
 	fi
 done
-echo "test-lab: $(bash "$LAB/lab.sh" list | wc -l) scenarios in $((SECONDS - start)) s"
+# Open vSwitch with the userspace datapath: VXLAN, GRE and Geneve tunnels.
+rc=0
+bash "$LAB/ovs-lab.sh" "$out" || rc=$?
+case $rc in
+0)
+	for s in $(bash "$LAB/ovs-lab.sh" list); do
+		[[ -n ${PATHTRACE:-} ]] || break
+		echo "== pathtrace analyze on the fresh $s captures"
+		"${PYTHON:-python3}" "$LAB/../e2e/check-analyze.py" "$PATHTRACE" "$out/$s" "$out/$s.analysis" || fail=1
+	done
+	;;
+77) echo "test-lab: OVS scenarios skipped (see ovs-lab.sh's message)" >&2 ;;
+*) echo "test-lab: FAIL: ovs-lab.sh exited $rc" >&2; fail=1 ;;
+esac
+echo "test-lab: $(bash "$LAB/lab.sh" list | wc -l) kernel scenarios and OVS in $((SECONDS - start)) s"
 exit $fail
