@@ -208,6 +208,8 @@ static void record_emit(struct pt_analysis *a, struct pt_record *r)
 		if (s->wire_len && s->wire_len < wire) {
 			wire = s->wire_len;
 			sized = !s->len_estimated;
+		} else if (s->wire_len == wire && !s->len_estimated) {
+			sized = true; /* a real packet of the size the super-frame was estimated at */
 		}
 		if (s->nat)
 			f->nat_points |= (pt_mask)1 << s->point;

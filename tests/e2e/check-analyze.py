@@ -7,7 +7,7 @@ Runs pathtrace analyze on every capture of the scenario and asserts, with the
 manifest (doc/lab-manifest.md) as the truth:
   - every manifest flow is found and its most common path equals the manifest
     path (restricted to the points that were captured);
-  - every `delay` hop shows the added delay within 10 % (p50);
+  - every `delay` hop shows the added delay within 10 % (p50) for the flow the record names;
   - every `drop` record: packets of that flow are lost on exactly that hop;
   - flows with `deliver result=all`: nothing lost on any of their hops;
   - every `clock` record: the offset of that host's points is recovered within 1 ms;
@@ -119,7 +119,9 @@ def main():
         if t != "delay":
             continue
         want_us = float(kv["ms"]) * 1000
-        hs = [h for h in hops if h["from_point"] == kv["from"] and h["to_point"] == kv["to"]]
+        # The record names the flow it was measured on: a burst through the relay queues behind itself.
+        hs = [h for h in hops if h["from_point"] == kv["from"] and h["to_point"] == kv["to"]
+              and (kv.get("flow") not in fid or h["flow_id"] == fid[kv["flow"]])]
         ok = bool(hs) and all(abs(float(h["lat_p50_us"]) - want_us) <= 0.1 * want_us for h in hs)
         vals = ",".join(h["lat_p50_us"] for h in hs)
         check(ok, f"delay {kv['from']} > {kv['to']}: p50 {vals} us within 10 % of {want_us:.0f} us")
