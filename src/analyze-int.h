@@ -238,9 +238,9 @@ bool pt_flow_unicast(const struct pt_flow_key *k);
 /* A GSO/GRO super-frame: a TCP payload above the MSS, or an IP length the
  * kernel left 0 (TSO). */
 bool pt_super_frame(const struct pt_flow *f, const struct pt_decoded *d);
-/* The innermost IP length the packet has, or would have once segmented on
- * the wire (then *estimated is set). */
-uint32_t pt_wire_len(const struct pt_flow *f, const struct pt_decoded *d, bool *estimated);
+/* The innermost IP length the packet has, or, for a super-frame, the length
+ * of the segments it becomes on the wire (an estimate from the MSS). */
+uint32_t pt_wire_len(const struct pt_flow *f, const struct pt_decoded *d, bool super);
 void pt_flow_add_pair(struct pt_analysis *a, struct pt_flow *f, unsigned pa, int64_t ta, unsigned pb, int64_t tb);
 struct pt_pair *pt_flow_pair(struct pt_flow *f, unsigned a, unsigned b);
 struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertain, pt_mask not_started, bool sized);
@@ -252,7 +252,7 @@ void pt_match_free(struct pt_match *m);
 /* The flow of a decoded IP packet, created on first sight. */
 struct pt_flow *pt_match_flow(struct pt_analysis *a, const struct pt_decoded *d, int64_t ts);
 void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
-		     const uint8_t *frame, struct pt_flow *f);
+		     const uint8_t *frame, struct pt_flow *f, bool super);
 /* Finalises records older than the window; all of them when flush is set. */
 void pt_match_expire(struct pt_analysis *a, bool flush);
 

@@ -31,7 +31,7 @@ static const char *name_for_file(const struct pt_options *o, const char *file)
 }
 
 static void point_account(struct pt_analysis *a, unsigned p, const struct pt_packet *pk, const struct pt_decoded *d,
-			  const struct pt_flow *f)
+			  bool super)
 {
 	struct pt_point_stats *ps = &a->points[p];
 	if (ps->packets == 0 || pk->ts_ns < ps->first_ts)
@@ -77,7 +77,6 @@ static void point_account(struct pt_analysis *a, unsigned p, const struct pt_pac
 	ps->ip_packets++;
 	if (outer->total_len > ps->max_ip_len)
 		ps->max_ip_len = outer->total_len;
-	bool super = pt_super_frame(f, d);
 	if (super)
 		ps->gso_frames++;
 	else {
@@ -160,11 +159,12 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 			a->now = pk.ts_ns;
 		pt_decode(&d, pk.data, pk.caplen, pk.len, pk.linktype, &o->dec);
 		struct pt_flow *f = pt_inner_ip(&d) ? pt_match_flow(a, &d, pk.ts_ns) : NULL;
-		point_account(a, pk.point, &pk, &d, f);
+		bool super = pt_super_frame(f, &d);
+		point_account(a, pk.point, &pk, &d, super);
 		if (!pt_inner_ip(&d)) {
 			a->non_ip++;
 		} else if (f) {
-			pt_match_packet(a, pk.point, pk.ts_ns, &d, pk.data, f);
+			pt_match_packet(a, pk.point, pk.ts_ns, &d, pk.data, f, super);
 			pt_mtu_note_packet(a, pk.point, pk.ts_ns, &d, f);
 		}
 		pt_match_expire(a, false);

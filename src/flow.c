@@ -141,11 +141,10 @@ bool pt_super_frame(const struct pt_flow *f, const struct pt_decoded *d)
 	return ip && ip->total_len > 1500;
 }
 
-uint32_t pt_wire_len(const struct pt_flow *f, const struct pt_decoded *d, bool *estimated)
+uint32_t pt_wire_len(const struct pt_flow *f, const struct pt_decoded *d, bool super)
 {
 	const struct pt_ip *ip = pt_inner_ip(d);
-	*estimated = pt_super_frame(f, d);
-	if (!*estimated)
+	if (!super)
 		return ip->total_len;
 	uint16_t mss = f ? segment_mss(f) : 0;
 	uint32_t seg = ip->hdr_len + 20 + (mss ? mss : 1460);

@@ -583,7 +583,7 @@ struct pt_flow *pt_match_flow(struct pt_analysis *a, const struct pt_decoded *d,
 }
 
 void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const struct pt_decoded *d,
-		     const uint8_t *frame, struct pt_flow *f)
+		     const uint8_t *frame, struct pt_flow *f, bool super)
 {
 	const struct pt_ip *ip = pt_inner_ip(d);
 	if (ts > f->last_ts)
@@ -596,7 +596,8 @@ void pt_match_packet(struct pt_analysis *a, unsigned point, int64_t ts, const st
 	if ((d->l4_proto == PT_P_TCP || d->l4_proto == PT_P_UDP) && d->payload_len > f->max_payload)
 		f->max_payload = d->payload_len;
 	struct sight in = { .point = point, .ts = ts, .ip = ip };
-	in.wire_len = pt_wire_len(f, d, &in.estimated);
+	in.estimated = super;
+	in.wire_len = pt_wire_len(f, d, super);
 	if (ip->version == 4 && ip->is_frag)
 		handle_fragment(a, &in, f);
 	else if (d->l4_proto == PT_P_TCP && d->payload_len > 0 && !(d->tcp.flags & 0x02))
