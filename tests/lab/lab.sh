@@ -13,6 +13,8 @@
 set -euo pipefail
 
 LABDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/lab/lab-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab-lib.sh"
 SCENARIOS=(linuxbridge hybridplug vxlan-1450 vxlan-mtu1500 router-frag router-frag6
 	delay clock-offset offload-on offload-off)
 
@@ -84,8 +86,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-nsn() { echo "${PFX}$1"; }
-nx() { local h=$1; shift; ip netns exec "$(nsn "$h")" "$@"; }
 
 # ---------------------------------------------------------------- topology
 mkns() { # HOST [v6]
@@ -111,7 +111,6 @@ mkbridge() { # HOST NAME MAC
 	LINKS+=("$(nsn "$1") $2")
 }
 enslave() { ip -n "$(nsn "$1")" link set dev "$2" master "$3"; }
-up() { local h=$1 i; shift; for i; do ip -n "$(nsn "$h")" link set dev "$i" up; done; }
 mtu() { ip -n "$(nsn "$1")" link set dev "$2" mtu "$3"; }
 addr() { ip -n "$(nsn "$1")" addr add "$3" dev "$2" ${4:+$4}; }
 mkvxlan() { # HOST NAME MAC LOCAL REMOTE UNDERLAY_DEV
@@ -129,7 +128,6 @@ offloads_off() { # HOST IF...
 	for i; do nx "$h" ethtool -K "$i" tso off gso off gro off >/dev/null 2>&1 ||
 		nx "$h" ethtool -K "$i" gso off gro off >/dev/null; done
 }
-ifmtu() { ip -n "$(nsn "$1")" -o link show dev "$2" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'; }
 
 # ---------------------------------------------------------------- capture
 cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsresol=us|ns] [note=...]
@@ -165,25 +163,7 @@ cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsres
 }
 
 cap_stop() {
-	local i pid name err dk cap rcv
-	sleep 1.5  # > libpcap TPACKET_V3 block timeout (1 s): last block flushed
-	for pid in "${CAP_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-	for i in "${!CAP_PIDS[@]}"; do
-		pid=${CAP_PIDS[$i]} name=${CAP_NAMES[$i]}
-		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		wait "$pid" 2>/dev/null || true
-		err="$TMP/$name.err"
-		dk=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err")
-		cap=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$err")
-		rcv=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter.*/\1/p' "$err")
-		[[ -n $dk ]] || die "$name: tcpdump printed no statistics: $(cat "$err")"
-		[[ $dk -eq 0 ]] || die "$name: tcpdump dropped $dk packets (kernel)"
-		# a frame arriving during the SIGINT is counted but not written: not a drop
-		[[ $cap -eq $rcv ]] || log "note: $name: captured $cap of $rcv packets received by filter"
-		[[ $cap -gt 0 ]] || die "$name: no packets captured"
-	done
-	CAP_PIDS=()
-	mkdir -p "$OUT"
+	tcpdump_stop_all
 	for name in "${POINTS[@]}"; do
 		if [[ ${P_FMT[$name]} == pcapng ]]; then
 			editcap -F pcapng "$TMP/$name.raw" "$OUT/$name.pcapng"
@@ -218,11 +198,6 @@ iperf_srv() { # HOST ADDR PORT  (TCP control port; one test then exit)
 	done
 	die "iperf3 server on $host:$port did not start"
 }
-srv_wait() { # wait for the last iperf3 server to finish (bounded), kill it otherwise
-	for _ in $(seq 1 50); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
-	kill -TERM "$SRV_PID" 2>/dev/null || true
-	wait "$SRV_PID" 2>/dev/null || true
-}
 iperf_tcp() { # HOST DST PORT CPORT BYTES [timeout_s]
 	nx "$1" timeout -s INT "${6:-15}" iperf3 -c "$2" -p "$3" --cport "$4" -n "$5" -l 16K \
 		>"$TMP/iperf-c-$3.log" 2>&1
@@ -237,12 +212,6 @@ pingx() { # HOST ping-args...  (never fails: losses are part of the scenarios)
 }
 
 # ---------------------------------------------------------------- manifest
-rec() { local IFS=$'\t'; RECS+=("$*"); }
-flow() { # ID PROTO SRC SPORT DST DPORT DF SIZES WHAT
-	rec flow "id=$1" "proto=$2" "src=$3" "sport=$4" "dst=$5" "dport=$6" "df=$7" "sizes=$8" "what=$9"
-}
-path() { local id=$1 IFS='>'; shift; rec path "flow=$id" "points=$*"; }
-deliver() { rec deliver "flow=$1" "result=$2" ${3:+"note=$3"}; }
 
 write_manifest() { # TITLE OFFLOADS
 	local man="$OUT/manifest.tsv" name

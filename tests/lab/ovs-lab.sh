@@ -30,6 +30,8 @@
 set -euo pipefail
 
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+# shellcheck source=tests/lab/lab-lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab-lib.sh"
 TYPES=(vxlan gre geneve)
 
 skip() { echo "ovs-lab.sh: SKIP: $*" >&2; exit 77; }
@@ -136,8 +138,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-nsn() { echo "${PFX}$1"; }
-nx() { local h=$1; shift; ip netns exec "$(nsn "$h")" "$@"; }
 
 mkns() {
 	local n; n=$(nsn "$1")
@@ -151,14 +151,12 @@ veth() { # HOST1 IF1 MAC1 HOST2 IF2 MAC2
 		peer name "$5" address "$6" netns "$(nsn "$4")"
 	LINKS+=("$(nsn "$1") $2" "$(nsn "$4") $5")
 }
-up() { local h=$1 i; shift; for i; do ip -n "$(nsn "$h")" link set dev "$i" up; done; }
 offloads_off() { # HOST IF... : no checksum/segmentation offload (AF_PACKET ports of the
 	# userspace datapath would otherwise forward CHECKSUM_PARTIAL frames unfinished)
 	local h=$1 i; shift
 	for i; do nx "$h" ethtool -K "$i" tx off tso off gso off gro off >/dev/null 2>&1 ||
 		nx "$h" ethtool -K "$i" tx off gso off gro off >/dev/null; done
 }
-ifmtu() { ip -n "$(nsn "$1")" -o link show dev "$2" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'; }
 
 # ---------------------------------------------------------------- private OVS per host
 vsctl() { local h=$1; shift; ovs-vsctl --db="unix:$TMP/$h/db.sock" --timeout=10 "$@"; }
@@ -263,24 +261,7 @@ cap() { # HOST IFNAME KIND [encap=...] [note=...]
 }
 
 cap_stop() {
-	local i pid name err dk cap rcv
-	sleep 1.5  # > libpcap TPACKET_V3 block timeout (1 s): last block flushed
-	for pid in "${CAP_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-	for i in "${!CAP_PIDS[@]}"; do
-		pid=${CAP_PIDS[$i]} name=${CAP_NAMES[$i]}
-		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		wait "$pid" 2>/dev/null || true
-		err="$TMP/$name.err"
-		dk=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$err")
-		cap=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$err")
-		rcv=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter.*/\1/p' "$err")
-		[[ -n $dk ]] || die "$name: tcpdump printed no statistics: $(cat "$err")"
-		[[ $dk -eq 0 ]] || die "$name: tcpdump dropped $dk packets (kernel)"
-		[[ $cap -eq $rcv ]] || log "note: $name: captured $cap of $rcv packets received by filter"
-		[[ $cap -gt 0 ]] || die "$name: no packets captured"
-	done
-	CAP_PIDS=()
-	mkdir -p "$OUT"
+	tcpdump_stop_all
 	for name in "${POINTS[@]}"; do cp "$TMP/$name.raw" "$OUT/$name.pcap"; done
 }
 
@@ -297,20 +278,9 @@ iperf_srv() { # HOST ADDR PORT (one test, then exit)
 	done
 	die "iperf3 server on $host:$port did not start"
 }
-srv_wait() {
-	for _ in $(seq 1 50); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
-	kill -TERM "$SRV_PID" 2>/dev/null || true
-	wait "$SRV_PID" 2>/dev/null || true
-}
 pingx() { local h=$1; shift; nx "$h" timeout 10 ping -n -W 1 "$@" >>"$TMP/ping.log" 2>&1 || true; }
 
 # ---------------------------------------------------------------- manifest
-rec() { local IFS=$'\t'; RECS+=("$*"); }
-flow() { # ID PROTO SRC SPORT DST DPORT DF SIZES WHAT
-	rec flow "id=$1" "proto=$2" "src=$3" "sport=$4" "dst=$5" "dport=$6" "df=$7" "sizes=$8" "what=$9"
-}
-path() { local id=$1 IFS='>'; shift; rec path "flow=$id" "points=$*"; }
-deliver() { rec deliver "flow=$1" "result=$2" ${3:+"note=$3"}; }
 
 write_manifest() { # TITLE
 	local man="$OUT/manifest.tsv" name
