@@ -1,14 +1,30 @@
 # Shared by lab.sh and ovs-lab.sh (sourced, not run): namespace shortcuts,
 # the end of a capture run with its drop checks, and manifest records.
-# The caller defines PFX, TMP, OUT, CAP_PIDS/CAP_NAMES, RECS, SRV_PID, and
-# die/log.
+# The caller defines PFX, TMP, OUT, PIDS, CAP_PIDS/CAP_NAMES, RECS, SRV_PID,
+# die/log, and may set IPERF_SRV_TIMEOUT.
 
 nsn() { echo "${PFX}$1"; }
 nx() { local h=$1; shift; ip netns exec "$(nsn "$h")" "$@"; }
 up() { local h=$1 i; shift; for i; do ip -n "$(nsn "$h")" link set dev "$i" up; done; }
 ifmtu() { ip -n "$(nsn "$1")" -o link show dev "$2" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p'; }
 
-# Stops every tcpdump started by cap and fails on any packet the kernel dropped.
+# Starts tcpdump for point NAME on HOST's IFNAME, writing $TMP/NAME.raw, and
+# waits (bounded) until it listens.
+tcpdump_start() { # NAME HOST IFNAME tcpdump-options...
+	local name=$1 host=$2 ifn=$3 pid; shift 3
+	ip netns exec "$(nsn "$host")" tcpdump -i "$ifn" "$@" -w "$TMP/$name.raw" 2>"$TMP/$name.err" &
+	pid=$!
+	PIDS+=("$pid"); CAP_PIDS+=("$pid"); CAP_NAMES+=("$name")
+	for _ in $(seq 1 100); do
+		grep -q "listening on" "$TMP/$name.err" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || die "tcpdump on $host/$ifn died: $(cat "$TMP/$name.err")"
+		sleep 0.05
+	done
+	grep -q "listening on" "$TMP/$name.err" || die "tcpdump on $host/$ifn not listening"
+	POINTS+=("$name")
+}
+
+# Stops every tcpdump started by tcpdump_start and fails on any packet the kernel dropped.
 tcpdump_stop_all() {
 	local i pid name err dk cap rcv
 	sleep 1.5  # > libpcap TPACKET_V3 block timeout (1 s): last block flushed
@@ -31,6 +47,19 @@ tcpdump_stop_all() {
 	mkdir -p "$OUT"
 }
 
+iperf_srv() { # HOST ADDR PORT  (TCP control port; one test then exit, within IPERF_SRV_TIMEOUT s)
+	local host=$1 a=$2 port=$3 pid
+	ip netns exec "$(nsn "$host")" timeout "${IPERF_SRV_TIMEOUT:-30}" iperf3 -s -1 -B "$a" -p "$port" \
+		>"$TMP/iperf-s-$port.log" 2>&1 &
+	pid=$!
+	PIDS+=("$pid")
+	SRV_PID=$pid
+	for _ in $(seq 1 100); do
+		[[ -n $(nx "$host" ss -Hltn "sport = :$port") ]] && return 0
+		sleep 0.05
+	done
+	die "iperf3 server on $host:$port did not start"
+}
 srv_wait() { # wait for the last iperf3 server to finish (bounded), kill it otherwise
 	for _ in $(seq 1 50); do kill -0 "$SRV_PID" 2>/dev/null || break; sleep 0.1; done
 	kill -TERM "$SRV_PID" 2>/dev/null || true

@@ -132,7 +132,7 @@ offloads_off() { # HOST IF...
 # ---------------------------------------------------------------- capture
 cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsresol=us|ns] [note=...]
 	local host=$1 ifn=$2 kind=$3; shift 3
-	local fmt=pcap promisc=yes encap=none tsresol=us note="" o name pid i
+	local fmt=pcap promisc=yes encap=none tsresol=us note="" o name
 	for o; do
 		case $o in
 		fmt=*) fmt=${o#fmt=} ;; promisc=*) promisc=${o#promisc=} ;;
@@ -142,19 +142,10 @@ cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsres
 	done
 	[[ $fmt == pcapng ]] && tsresol=ns
 	name="$host-$ifn"
-	local args=(-i "$ifn" -B 4096 -U -n -w "$TMP/$name.raw")
+	local args=(-B 4096 -U -n)
 	[[ $promisc == no ]] && args+=(-p)
 	[[ $tsresol == ns ]] && args+=(--time-stamp-precision=nano)
-	ip netns exec "$(nsn "$host")" tcpdump "${args[@]}" 2>"$TMP/$name.err" &
-	pid=$!
-	PIDS+=("$pid"); CAP_PIDS+=("$pid"); CAP_NAMES+=("$name")
-	for i in $(seq 1 100); do
-		grep -q "listening on" "$TMP/$name.err" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || die "tcpdump on $host/$ifn died: $(cat "$TMP/$name.err")"
-		sleep 0.05
-	done
-	grep -q "listening on" "$TMP/$name.err" || die "tcpdump on $host/$ifn not listening"
-	POINTS+=("$name")
+	tcpdump_start "$name" "$host" "$ifn" "${args[@]}"
 	P_HOST[$name]=$host P_IF[$name]=$ifn P_KIND[$name]=$kind P_ENCAP[$name]=$encap
 	P_FMT[$name]=$fmt P_TSPREC[$name]=$tsresol P_PROMISC[$name]=$promisc P_OFFSET[$name]=0
 	P_NOTE[$name]=$note
@@ -186,18 +177,6 @@ shift_host_clock() { # HOST OFFSET_S : shift every capture of HOST by OFFSET
 }
 
 # ---------------------------------------------------------------- traffic
-iperf_srv() { # HOST ADDR PORT  (TCP control port; one test then exit)
-	local host=$1 a=$2 port=$3 pid
-	ip netns exec "$(nsn "$host")" timeout 30 iperf3 -s -1 -B "$a" -p "$port" >"$TMP/iperf-s-$port.log" 2>&1 &
-	pid=$!
-	PIDS+=("$pid")
-	SRV_PID=$pid
-	for _ in $(seq 1 100); do
-		[[ -n $(nx "$host" ss -Hltn "sport = :$port") ]] && return 0
-		sleep 0.05
-	done
-	die "iperf3 server on $host:$port did not start"
-}
 iperf_tcp() { # HOST DST PORT CPORT BYTES [timeout_s]
 	nx "$1" timeout -s INT "${6:-15}" iperf3 -c "$2" -p "$3" --cport "$4" -n "$5" -l 16K \
 		>"$TMP/iperf-c-$3.log" 2>&1

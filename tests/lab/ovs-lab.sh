@@ -29,6 +29,7 @@
 # socket/OVS_RUNDIR under a temp dir and killed by pid on exit.
 set -euo pipefail
 
+IPERF_SRV_TIMEOUT=20  # s: the server serves one test, then exits
 SELF=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
 # shellcheck source=tests/lab/lab-lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab-lib.sh"
@@ -237,24 +238,14 @@ ovs_host() { # HOST N(1|2) LVID PEER_IP
 # ---------------------------------------------------------------- capture
 cap() { # HOST IFNAME KIND [encap=...] [note=...]
 	local host=$1 ifn=$2 kind=$3; shift 3
-	local encap=none note="" o name pid
+	local encap=none note="" o name
 	for o; do
 		case $o in
 		encap=*) encap=${o#encap=} ;; note=*) note=${o#note=} ;; *) die "cap: bad option $o" ;;
 		esac
 	done
 	name="$host-$ifn"
-	ip netns exec "$(nsn "$host")" tcpdump -i "$ifn" -B 4096 -U -n -s 0 --time-stamp-precision=nano \
-		-w "$TMP/$name.raw" 2>"$TMP/$name.err" &
-	pid=$!
-	PIDS+=("$pid"); CAP_PIDS+=("$pid"); CAP_NAMES+=("$name")
-	for _ in $(seq 1 100); do
-		grep -q "listening on" "$TMP/$name.err" 2>/dev/null && break
-		kill -0 "$pid" 2>/dev/null || die "tcpdump on $host/$ifn died: $(cat "$TMP/$name.err")"
-		sleep 0.05
-	done
-	grep -q "listening on" "$TMP/$name.err" || die "tcpdump on $host/$ifn not listening"
-	POINTS+=("$name")
+	tcpdump_start "$name" "$host" "$ifn" -B 4096 -U -n -s 0 --time-stamp-precision=nano
 	P_HOST[$name]=$host P_IF[$name]=$ifn P_KIND[$name]=$kind P_ENCAP[$name]=$encap P_NOTE[$name]=$note
 	P_LINKTYPE[$name]=$(sed -n 's/.*link-type \([A-Za-z0-9_]*\).*/\1/p' "$TMP/$name.err" | sed -n 1p)
 	P_MTU[$name]=$(ifmtu "$host" "$ifn")
@@ -266,18 +257,6 @@ cap_stop() {
 }
 
 # ---------------------------------------------------------------- traffic
-iperf_srv() { # HOST ADDR PORT (one test, then exit)
-	local host=$1 a=$2 port=$3 pid
-	ip netns exec "$(nsn "$host")" timeout 20 iperf3 -s -1 -B "$a" -p "$port" >"$TMP/iperf-s-$port.log" 2>&1 &
-	pid=$!
-	PIDS+=("$pid")
-	SRV_PID=$pid
-	for _ in $(seq 1 100); do
-		[[ -n $(nx "$host" ss -Hltn "sport = :$port") ]] && return 0
-		sleep 0.05
-	done
-	die "iperf3 server on $host:$port did not start"
-}
 pingx() { local h=$1; shift; nx "$h" timeout 10 ping -n -W 1 "$@" >>"$TMP/ping.log" 2>&1 || true; }
 
 # ---------------------------------------------------------------- manifest
