@@ -159,6 +159,11 @@ struct pt_match {
 	size_t nbuckets;
 	size_t open;
 	struct pt_record *head, *tail;
+	/* Time from a record's first sighting to its sighting at another point,
+	 * as last measured, clock offset included: it tells identical packets
+	 * in flight together apart. */
+	int64_t gap[PT_MAX_POINTS][PT_MAX_POINTS];
+	pt_mask gap_known[PT_MAX_POINTS];
 };
 
 /* ---- findings ---- */

@@ -9,8 +9,12 @@
  *    point saw, so a 64 KB GSO super-frame at a tap matches the forty-odd wire
  *    segments on the underlay and nothing merged or split looks lost.
  * A second sighting at the same point within the duplicate window is a copy
- * (promiscuous bridge, -i any); later, it is a retransmission, which closes
- * the first record.
+ * (promiscuous bridge, -i any). Later, it is another packet: for whole
+ * packets a record of its own, since identical packets (kernel RSTs and
+ * unconnected UDP carry IPv4 ID 0, IPv6 has no ID) can be in flight together
+ * on a slow hop; for TCP bytes a retransmission, which closes the first
+ * record (TCP resends only after an RTT or dup-ACKs, when the first copy has
+ * arrived or is lost).
  */
 #include <config.h>
 
@@ -20,6 +24,9 @@
 #include "analyze-int.h"
 
 #define INITIAL_BUCKETS (1u << 14)
+/* Identical packets in flight together beyond this are closed oldest first:
+ * it bounds the work per packet under a flood of identical frames. */
+#define SAME_KEY_MAX 64
 
 void pt_match_init(struct pt_match *m)
 {
@@ -165,10 +172,15 @@ struct sight {
 	bool estimated;
 };
 
-static struct pt_sighting *add_sighting(struct pt_record *r, const struct sight *in)
+static struct pt_sighting *add_sighting(struct pt_match *m, struct pt_record *r, const struct sight *in)
 {
 	if (r->nsight >= PT_REC_MAX_SIGHTINGS)
 		return NULL;
+	if (r->nsight) {
+		unsigned from = r->s[0].point;
+		m->gap[from][in->point] = in->ts - r->s[0].ts;
+		m->gap_known[from] |= (pt_mask)1 << in->point;
+	}
 	struct pt_sighting *s = &r->s[r->nsight++];
 	memset(s, 0, sizeof *s);
 	s->point = (uint8_t)in->point;
@@ -313,6 +325,41 @@ static void note_nat(struct pt_record *r, struct pt_flow *f, struct pt_sighting 
 		f->nat_parent = rf;
 }
 
+/* How far a sighting at point, at ts, is from where record c would be seen
+ * there: its first sighting plus the gap last measured between those two
+ * points (clock offset included), or with none measured yet (capture start,
+ * when points begin at different times) its first sighting itself. */
+static int64_t misfit(const struct pt_match *m, const struct pt_record *c, unsigned point, int64_t ts,
+		      bool *known)
+{
+	unsigned from = c->s[0].point;
+	*known = m->gap_known[from] & (pt_mask)1 << point;
+	int64_t d = ts - c->s[0].ts - (*known ? m->gap[from][point] : 0);
+	return d < 0 ? -d : d;
+}
+
+/* Whether the sighting fits record c better than record best: a measured
+ * gap first, then the nearer, then the older (one flow keeps its order). */
+static bool fits_better(const struct pt_match *m, const struct pt_record *c, const struct pt_record *best,
+			unsigned point, int64_t ts)
+{
+	if (!best)
+		return true;
+	bool ck, bk;
+	int64_t dc = misfit(m, c, point, ts, &ck), db = misfit(m, best, point, ts, &bk);
+	if (ck != bk)
+		return ck;
+	if (dc != db)
+		return dc < db;
+	return c->first_ts < best->first_ts;
+}
+
+static bool same_packet(const struct pt_record *c, uint64_t key, const struct pt_flow *f, const struct pt_ip *ip)
+{
+	return c->key == key && c->flow && c->nsight && c->flow->key.version == ip->version &&
+	       (c->flow == f || (pt_flow_unicast(&f->key) && pt_flow_unicast(&c->flow->key)));
+}
+
 static void handle_whole(struct pt_analysis *a, const struct sight *in, const struct pt_decoded *d,
 			 const uint8_t *frame, struct pt_flow *f)
 {
@@ -321,32 +368,38 @@ static void handle_whole(struct pt_analysis *a, const struct sight *in, const st
 	unsigned point = in->point;
 	int64_t ts = in->ts;
 	uint64_t key = pt_fingerprint(d, frame);
-	struct pt_record *r = NULL;
+	struct pt_record *r = NULL, *oldest = NULL;
+	unsigned same = 0;
 	if (m->nbuckets)
-		for (struct pt_record *c = m->buckets[key & (m->nbuckets - 1)]; c; c = c->hnext)
-			if (c->key == key && c->flow && c->flow->key.version == ip->version &&
-			    (c->flow == f || (pt_flow_unicast(&f->key) && pt_flow_unicast(&c->flow->key)))) {
-				r = c;
-				break;
+		for (struct pt_record *c = m->buckets[key & (m->nbuckets - 1)]; c; c = c->hnext) {
+			if (!same_packet(c, key, f, ip))
+				continue;
+			same++;
+			if (!oldest || c->first_ts < oldest->first_ts)
+				oldest = c;
+			struct pt_sighting *s = find_sighting(c, point);
+			if (s) {
+				if (ts - s->ts <= a->dup_ns && ts >= s->ts - a->dup_ns) {
+					a->points[point].duplicates++;
+					return;
+				}
+				continue;
 			}
+			if (fits_better(m, c, r, point, ts))
+				r = c;
+		}
 	if (r) {
-		struct pt_sighting *s = find_sighting(r, point);
-		if (!s) {
-			s = add_sighting(r, in);
-			/* Whole here: all of the datagram's bytes, whatever other points saw in pieces. */
-			if (s && r->has_dg)
-				s->bytes = ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0;
-			note_nat(r, f, s);
-			return;
-		}
-		if (ts - s->ts <= a->dup_ns && ts >= s->ts - a->dup_ns) {
-			a->points[point].duplicates++;
-			return;
-		}
-		if (d->l4_proto == PT_P_TCP)
-			pt_flow_canonical(f)->retransmits++;
-		finalize(a, r);
+		struct pt_sighting *s = add_sighting(m, r, in);
+		/* Whole here: all of the datagram's bytes, whatever other points saw in pieces. */
+		if (s && r->has_dg)
+			s->bytes = ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0;
+		note_nat(r, f, s);
+		return;
 	}
+	if (same && d->l4_proto == PT_P_TCP)
+		pt_flow_canonical(f)->retransmits++;
+	if (same >= SAME_KEY_MAX)
+		finalize(a, oldest);
 	r = record_new(a, f, ts);
 	if (!r)
 		return;
@@ -355,7 +408,7 @@ static void handle_whole(struct pt_analysis *a, const struct sight *in, const st
 	r->df = ip->df;
 	r->tcp_flags = d->l4_proto == PT_P_TCP ? d->tcp.flags : 0;
 	r->whole_seen = true;
-	struct pt_sighting *s = add_sighting(r, in);
+	struct pt_sighting *s = add_sighting(m, r, in);
 	if (ip->version == 4 && !ip->df) {
 		/* Could be fragmented further on: findable by datagram key too. */
 		link_dg(m, r, pt_datagram_key(ip));
@@ -396,7 +449,7 @@ static void handle_fragment(struct pt_analysis *a, const struct sight *in, struc
 		r->ip_len = ip->frag_off + len + ip->hdr_len;
 	struct pt_sighting *s = find_sighting(r, point);
 	if (!s)
-		s = add_sighting(r, in);
+		s = add_sighting(m, r, in);
 	if (!s)
 		return;
 	if (in->wire_len > s->wire_len)
@@ -498,7 +551,7 @@ static void unit_sight(struct pt_analysis *a, struct pt_flow *f, struct pt_flow 
 	u->tcp_flags |= flags;
 	u->df = u->df || in->ip->df;
 	if (!s) {
-		note_nat(u, seen_as, add_sighting(u, in));
+		note_nat(u, seen_as, add_sighting(&a->match, u, in));
 		return;
 	}
 	/* A copy, or the same bytes in a GSO frame and its segments at one
@@ -514,7 +567,7 @@ static void unit_sight(struct pt_analysis *a, struct pt_flow *f, struct pt_flow 
 	u->first_ts = in->ts;
 	list_unlink(&a->match, u);
 	list_append(&a->match, u);
-	add_sighting(u, in);
+	add_sighting(&a->match, u, in);
 }
 
 static void handle_tcp_data(struct pt_analysis *a, const struct sight *in, const struct pt_decoded *d,

@@ -8,7 +8,8 @@
 #     malformed, and each frame belongs to a flow whose path crosses the point;
 #   - every flow: present at each point of its path (addresses rewritten by `nat` records),
 #     same packets (IP ID, TCP seq/ack, ICMP seq, UDP payload) at every point until a `drop`
-#     hop, none (or none above size_gt) after it, sizes and DF as declared, `deliver` right;
+#     hop, none (or none above size_gt, or all but `count` of them) after it, sizes and DF as
+#     declared, `deliver` right;
 #   - every `delay` record: median per-packet delay of the hop within 10 % of ms.
 # Exit 0 all good, 1 some check failed, 2 usage, 77 tshark or python3-scapy missing.
 set -u
@@ -29,6 +30,7 @@ if [ -z "$PY" ]; then
     exit 77
 fi
 exec "$PY" - "$1" <<'PYEOF'
+import collections
 import glob
 import os
 import struct
@@ -324,7 +326,16 @@ def check_scenario(d):
                 check(keys == prev_keys, scen, "flow %s: at %s %d packets, %d at the point before "
                       "(or not the same packets)" % (fid, pn, len(keys), len(prev_keys)))
             else:
-                if limit is None:
+                if drop.get("count"):
+                    # count= packets vanish at the hop, the others go on unchanged.
+                    gone = collections.Counter(prev_keys)
+                    gone.subtract(keys)
+                    want = int(drop["count"])
+                    check(min(gone.values(), default=0) >= 0 and sum(gone.values()) == (
+                          want if pn == drop["to"] else 0), scen,
+                          "flow %s: at %s %d packets, want %d fewer than at the point before"
+                          % (fid, pn, len(keys), want if pn == drop["to"] else 0))
+                elif limit is None:
                     check(not keys, scen, "flow %s: %d packets at %s after drop hop"
                           % (fid, len(keys), pn))
                 else:

@@ -948,8 +948,104 @@ def sc_mtu_gre():
     return sc
 
 
+def sc_repeats():
+    sc = Scenario("crafted-repeats", "Identical packets in flight together on a 20 ms hop",
+                  "Crafted: vm1 eth0 -> tap1 (netem delay 20 ms, both ways) -> Linux bridge -> tap2 -> "
+                  "vm2 eth0. Byte-identical packets follow each other less than 20 ms apart: the "
+                  "kernel's RSTs (IPv4 ID 0) to a client still streaming to a closed socket, a "
+                  "constant IPv6 UDP heartbeat every 2 ms, and an SNMP-style request (IPv4 ID 0, "
+                  "unconnected socket) lost on the delayed hop and resent identical 250 ms later.")
+    vm1, vm2 = "fa:16:3e:44:00:05", "fa:16:3e:44:00:06"
+    P = lambda n, h, i, k, fmt, res: Point(n, h, i, k, 1500, "none", fmt, res, (vm1, vm2))
+    sc.points = [
+        P("vm1-eth0", "vm1", "eth0", "vm", "pcapng", "ns"),
+        P("cn1-tap1", "cn1", "tap1", "tap", "pcap", "us"),
+        P("cn1-tap2", "cn1", "tap2", "tap", "pcap", "us"),
+        P("vm2-eth0", "vm2", "eth0", "vm", "pcapng", "ns"),
+    ]
+    lost = set()
+
+    def drop_first_resend(fid, d, l3):
+        # The second request (its first copy only) dies in the netem queue.
+        key = bytes(l3.payload)
+        if fid == "snmp1-req" and key.endswith(b"\x02") and key not in lost:
+            lost.add(key)
+            return True
+        return False
+
+    sc.hops = [Hop(20, 4, extra_ms={F: 20, R: 20}, drop=drop_first_resend), Hop(14, 3), Hop(9, 2)]
+    t0 = BASE_NS + 1 * MS
+    rng = sc.rng
+
+    # TCP: a client streams small writes (TCP_NODELAY, ~1.5 ms apart); the server
+    # closes with unread data (RST,ACK), then answers every segment still arriving
+    # with a RST of seq = their ACK: no socket, so IPv4 ID 0 and no options.
+    cport = rng.randrange(*EPHEMERAL)
+    c = sc.side("tcp1-c2s", F, "10.44.0.5", cport)
+    s = sc.side("tcp1-s2c", R, "10.44.0.6", 5201)
+    sc.flow(c.fid, "tcp", c.ip, cport, s.ip, 5201, "client streaming 120 B writes to a server that "
+            "closes (client to server)", F)
+    sc.flow(s.fid, "tcp", s.ip, 5201, c.ip, cport, "client streaming 120 B writes to a server that "
+            "closes: one RST,ACK then identical RSTs (server to client)", R)
+    tcp_session(sc.sim, c, s, t0, pattern(200, 5), pattern(100, 6), 1460, 1460, close=False)
+    t = t0 + 200 * MS
+    t_rst = None
+    for k in range(40):
+        ta = tcp_send(c, s, t, "PA", pattern(120, 10 + k))
+        c.nxt += 120
+        if k == 3:
+            ta_close = tcp_send(s, c, ta + think(rng, 5, 15), "RA")
+            t_rst = ta_close
+        elif k > 3 and ta is not None:
+            s.ipid = 0
+            rst = TCP(sport=s.port, dport=c.port, seq=s.nxt, ack=0, flags="R", window=0)
+            s.send(c, rst, ta + think(rng, 5, 15))
+        t += int(rng.uniform(1.3, 1.7) * MS)
+        if t_rst is not None and t > t_rst:
+            break   # the client's stack has the RST: it stops sending
+
+    # IPv6 UDP: the same 48-byte heartbeat every 2 ms, ten of them in flight at once.
+    hb = sc.side("hb6", F, "fd00:44::5", 40001)
+    sc.flow("hb6", "udp", hb.ip, 40001, "fd00:44::6", 9999, "constant IPv6 UDP heartbeat, 2 ms apart", F)
+    peer6 = sc.side("hb6-peer", R, "fd00:44::6", 9999)
+    t = t0 + 300 * MS
+    for k in range(30):
+        hb.send(peer6, UDP(sport=40001, dport=9999) / Raw(b"HB" + bytes(46)), t)
+        t += int(rng.uniform(1.95, 2.05) * MS)
+
+    # SNMP-style GET over an unconnected UDP socket (DF, so IPv4 ID 0); each request
+    # is resent identical after 250 ms without an answer.
+    q = sc.side("snmp1-req", F, "10.44.0.5", 51515)
+    a = sc.side("snmp1-rsp", R, "10.44.0.6", 161)
+    sc.flow(q.fid, "udp", q.ip, 51515, a.ip, 161, "SNMP-style GET every 100 ms, resent after 250 ms", F)
+    sc.flow(a.fid, "udp", a.ip, 161, q.ip, 51515, "SNMP-style responses", R)
+    t = t0 + 400 * MS
+    for k in range(1, 5):
+        # The request ID lies past the first 16 bytes: the requests differ only there.
+        req = b"\x30\x26\x02\x01\x01\x04\x06public\xa0\x19getreq" + bytes([k])
+        for attempt in range(2):
+            q.ipid = 0
+            ta = q.send(a, UDP(sport=51515, dport=161) / Raw(req), t)
+            if ta is not None:
+                a.ipid = 0
+                a.send(q, UDP(sport=161, dport=51515) / Raw(b"rsp" + req), ta + think(rng, 40, 90))
+                break
+            t += 250 * MS
+        t += 100 * MS
+    sc.deliver_notes["snmp1-req"] = "the first copy of request 2 dies on the delayed hop; its " \
+                                   "identical resend 250 ms later arrives"
+    sc.records += [
+        ("delay", ("from", "vm1-eth0"), ("to", "cn1-tap1"), ("ms", 20), ("flow", "hb6")),
+        ("delay", ("from", "cn1-tap1"), ("to", "vm1-eth0"), ("ms", 20), ("flow", "tcp1-s2c")),
+        ("delay", ("from", "vm1-eth0"), ("to", "cn1-tap1"), ("ms", 20), ("flow", "snmp1-req")),
+        ("drop", ("flow", "snmp1-req"), ("from", "vm1-eth0"), ("to", "cn1-tap1"),
+         ("count", 1), ("reason", "queue"), ("note", "the first copy of request 2")),
+    ]
+    return sc
+
+
 SCENARIOS = [sc_vlan_vxlan, sc_qinq, sc_gre, sc_nvgre, sc_geneve, sc_mpls, sc_nat,
-             sc_ipv6_underlay, sc_mtu_gre]
+             sc_ipv6_underlay, sc_mtu_gre, sc_repeats]
 
 
 def main(argv):
