@@ -115,6 +115,44 @@ static bool pooled_median(const struct pt_analysis *a, size_t from, size_t to, u
 	return true;
 }
 
+/* Every flow between the same two addresses asks for the same pooled
+ * medians: without a memo, a thousand connections between two VMs sort
+ * each other's samples a thousand times. Two ranges are kept, one per
+ * direction, as flows are visited grouped by address pair. */
+enum { MEMO_UNKNOWN, MEMO_NONE, MEMO_HAVE };
+
+struct pooled_memo {
+	size_t from, to;
+	unsigned age;
+	uint8_t state[PT_MAX_POINTS][PT_MAX_POINTS];
+	double med[PT_MAX_POINTS][PT_MAX_POINTS];
+};
+
+struct pooled_memos {
+	struct pooled_memo slot[2];
+	unsigned clock;
+};
+
+static bool pooled_median_memo(const struct pt_analysis *a, struct pooled_memos *ms, size_t from, size_t to,
+			       unsigned lo, unsigned hi, double *med)
+{
+	struct pooled_memo *m = NULL;
+	for (unsigned i = 0; i < 2 && !m; i++)
+		if (ms->slot[i].from == from && ms->slot[i].to == to && ms->slot[i].age)
+			m = &ms->slot[i];
+	if (!m) {
+		m = ms->slot[0].age <= ms->slot[1].age ? &ms->slot[0] : &ms->slot[1];
+		memset(m->state, MEMO_UNKNOWN, sizeof m->state);
+		m->from = from;
+		m->to = to;
+	}
+	m->age = ++ms->clock;
+	if (m->state[lo][hi] == MEMO_UNKNOWN)
+		m->state[lo][hi] = pooled_median(a, from, to, lo, hi, &m->med[lo][hi]) ? MEMO_HAVE : MEMO_NONE;
+	*med = m->med[lo][hi];
+	return m->state[lo][hi] == MEMO_HAVE;
+}
+
 /* Orders the points a flow's packets pass through. Timestamps of one
  * direction alone mislead on one host: after VXLAN decapsulation the vxlan
  * device keeps the underlay's receive time. Any such bias, like a clock
@@ -122,7 +160,7 @@ static bool pooled_median(const struct pt_analysis *a, size_t from, size_t to, u
  *   median(t_b - t_a | a->b traffic) - median(t_b - t_a | b->a traffic)
  * (pooled over all flows between the two addresses) orders them robustly.
  * Without traffic the other way, clock-corrected medians decide. */
-static void order_hops(struct pt_analysis *a, struct pt_flow *f)
+static void order_hops(struct pt_analysis *a, struct pt_flow *f, struct pooled_memos *memo)
 {
 	unsigned pts[PT_MAX_POINTS], k = 0;
 	for (unsigned i = 0; i < a->npoints; i++)
@@ -136,9 +174,9 @@ static void order_hops(struct pt_analysis *a, struct pt_flow *f)
 		for (unsigned y = x + 1; y < k; y++) {
 			unsigned lo = pts[x], hi = pts[y]; /* pts ascending, so lo < hi */
 			double mf, mr, s;
-			if (!pooled_median(a, fl, fh, lo, hi, &mf))
+			if (!pooled_median_memo(a, memo, fl, fh, lo, hi, &mf))
 				continue;
-			if (pooled_median(a, rl, rh, lo, hi, &mr))
+			if (pooled_median_memo(a, memo, rl, rh, lo, hi, &mr))
 				s = mf - mr;
 			else
 				s = mf - (pt_point_offset(a, hi) - pt_point_offset(a, lo)) * 1e9;
@@ -252,9 +290,9 @@ static void place_bridge(struct pt_analysis *a, struct pt_flow *f, unsigned b)
 
 /* Hops first, by their timestamps; bridges then go between their ports, and
  * vantage points (-i any) stay off paths. */
-static void order_points(struct pt_analysis *a, struct pt_flow *f)
+static void order_points(struct pt_analysis *a, struct pt_flow *f, struct pooled_memos *memo)
 {
-	order_hops(a, f);
+	order_hops(a, f, memo);
 	for (unsigned i = 0; i < a->npoints; i++)
 		if ((f->points & ((pt_mask)1 << i)) && a->points[i].role == PT_ROLE_BRIDGE)
 			place_bridge(a, f, i);
@@ -402,12 +440,16 @@ void pt_paths_compute(struct pt_analysis *a)
 		return;
 	memcpy(a->by_pair, a->flows.all, a->flows.n * sizeof *a->by_pair);
 	qsort(a->by_pair, a->flows.n, sizeof *a->by_pair, cmp_flows);
+	struct pooled_memos *memo = calloc(1, sizeof *memo);
+	if (!memo)
+		return;
 	for (size_t i = 0; i < a->flows.n; i++) {
-		struct pt_flow *f = a->flows.all[i];
+		struct pt_flow *f = a->by_pair[i];
 		if (f->nat_parent || f->packets == 0)
 			continue;
-		order_points(a, f);
+		order_points(a, f, memo);
 	}
+	free(memo);
 	for (size_t i = 0; i < a->flows.n; i++) {
 		struct pt_flow *f = a->flows.all[i];
 		if (f->nat_parent || f->packets == 0)
