@@ -1,14 +1,15 @@
-/* gen-captures OUTDIR [PACKETS [SNAPLEN]] -- write the benchmark's four-point
- * VXLAN capture set: cn1-tap1 > cn1-eth1 > cn2-eth1 > cn2-tap1.
+/* gen-captures OUTDIR [PACKETS [SNAPLEN [CONNECTIONS]]] -- write the
+ * benchmark's four-point VXLAN capture set:
+ *   cn1-tap1 > cn1-eth1 > cn2-eth1 > cn2-tap1
  *
- * PACKETS packets start at vm1's side, 20 k per second (TCP data of 64
- * connections, 1448-byte segments, ACKed every second segment from the other
- * side, and a ping every 1000 packets), each written at every point it
- * crosses: the taps see the VM's frame, the underlay the VXLAN packet (VNI
- * 100) carrying it. Hops take 8-60 us with jitter, so files are slightly
- * out of time order as real ones are; 1 in 2000 data segments is lost on
- * the underlay, and cn2's clock runs 1.5 ms ahead. Deterministic: same
- * arguments, same bytes.
+ * PACKETS packets start at vm1's side, 20 k per second: TCP data of
+ * CONNECTIONS connections (64 by default) in 1448-byte segments, ACKed every
+ * second segment from the other side, and a ping every 1000 packets. Each is
+ * written at every point it crosses: the taps see the VM's frame, the
+ * underlay the VXLAN packet (VNI 100) carrying it. Hops take 8-60 us with
+ * jitter, so files are slightly out of time order as real ones are; 1 in
+ * 2000 data segments is lost on the underlay, and cn2's clock runs 1.5 ms
+ * ahead. Deterministic: same arguments, same bytes.
  *
  * Written here rather than with a packet library so that a million-packet
  * set takes seconds and needs nothing beyond the C library.
@@ -23,7 +24,7 @@
 #include <sys/stat.h>
 
 #define NPOINTS 4
-#define NFLOWS 64
+#define NFLOWS_DEFAULT 64
 #define MSS 1448
 #define BASE_S 1700000000u
 #define CN2_AHEAD_NS 1500000
@@ -214,16 +215,17 @@ static uint32_t ping_frame(uint8_t *f, int forward, uint16_t seqno)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 4) {
-		fprintf(stderr, "usage: gen-captures OUTDIR [PACKETS [SNAPLEN]]\n");
+	if (argc < 2 || argc > 5) {
+		fprintf(stderr, "usage: gen-captures OUTDIR [PACKETS [SNAPLEN [CONNECTIONS]]]\n");
 		return 2;
 	}
 	const char *dir = argv[1];
 	unsigned long long packets = argc > 2 ? strtoull(argv[2], NULL, 10) : 200000;
 	if (argc > 3)
 		snaplen = (uint32_t)strtoul(argv[3], NULL, 10);
-	if (packets == 0 || snaplen < 64) {
-		fprintf(stderr, "gen-captures: PACKETS must be > 0 and SNAPLEN >= 64\n");
+	unsigned long nflows = argc > 4 ? strtoul(argv[4], NULL, 10) : NFLOWS_DEFAULT;
+	if (packets == 0 || snaplen < 64 || nflows == 0 || nflows > 25000) {
+		fprintf(stderr, "gen-captures: PACKETS must be > 0, SNAPLEN >= 64, CONNECTIONS 1-25000\n");
 		return 2;
 	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
@@ -242,9 +244,13 @@ int main(int argc, char **argv)
 		write_header(outs[p].fp, point_ns[p]);
 	}
 
-	struct flow flows[NFLOWS];
-	for (int i = 0; i < NFLOWS; i++) {
-		flows[i].sport = (uint16_t)(40000 + i * 7);
+	struct flow *flows = calloc(nflows, sizeof *flows);
+	if (!flows) {
+		fprintf(stderr, "gen-captures: out of memory\n");
+		return 1;
+	}
+	for (unsigned long i = 0; i < nflows; i++) {
+		flows[i].sport = (uint16_t)(40000 + i);
 		flows[i].ip_id_fwd = (uint16_t)rnd();
 		flows[i].ip_id_rev = (uint16_t)rnd();
 		flows[i].seq = rnd();
@@ -265,7 +271,7 @@ int main(int argc, char **argv)
 			send_packet(frame, n, 0, t + 90000, 0, 7);
 			continue;
 		}
-		struct flow *fl = &flows[rnd() % NFLOWS];
+		struct flow *fl = &flows[rnd() % nflows];
 		uint32_t n = tcp_frame(frame, fl, 1, fl->seq, fl->ack_seq, 0x10, MSS);
 		int lost = rnd() % 2000 == 0;
 		send_packet(frame, n, 1, t, lost, fl->sport);
@@ -278,6 +284,7 @@ int main(int argc, char **argv)
 			fl->ip_id_rev++;
 		}
 	}
+	free(flows);
 	int status = 0;
 	for (int p = 0; p < NPOINTS; p++) {
 		if (fclose(outs[p].fp) != 0) {

@@ -54,8 +54,9 @@ def measure(cmds, runs, ok=(0,)):
     return statistics.median(walls), statistics.median(users), statistics.median(syss), rss
 
 
-def generate(gen, where, packets, snaplen):
-    subprocess.run([gen, where, str(packets), str(snaplen)], check=True, stdout=subprocess.DEVNULL)
+def generate(gen, where, packets, snaplen, connections):
+    subprocess.run([gen, where, str(packets), str(snaplen), str(connections)], check=True,
+                   stdout=subprocess.DEVNULL)
     files = sorted(os.path.join(where, f) for f in os.listdir(where) if f.endswith(".pcap"))
     for f in files:  # warm the page cache: every tool then reads from memory
         with open(f, "rb") as fh:
@@ -76,6 +77,7 @@ def main():
     ap.add_argument("--pcap-loop", required=True, help="pcap-loop program")
     ap.add_argument("--packets", type=int, default=200000, help="packets sent from vm1's side")
     ap.add_argument("--snaplen", type=int, default=65535)
+    ap.add_argument("--connections", type=int, default=64, help="TCP connections between the two VMs")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--csv", default="bench-results.csv")
     ap.add_argument("--no-tshark", action="store_true", help="leave tshark out (it is slow)")
@@ -83,11 +85,13 @@ def main():
 
     work = tempfile.mkdtemp(prefix="pathtrace-bench-")
     try:
-        files = generate(args.gen, os.path.join(work, "full"), args.packets, args.snaplen)
+        files = generate(args.gen, os.path.join(work, "full"), args.packets, args.snaplen,
+                         args.connections)
         frames = count_frames(args.pcap_loop, files)
         size_mb = sum(os.path.getsize(f) for f in files) / 1e6
-        print("capture set: %d files, %d frames, %.0f MB (%d packets from vm1, snaplen %d); %d runs each"
-              % (len(files), frames, size_mb, args.packets, args.snaplen, args.runs))
+        print("capture set: %d files, %d frames, %.0f MB (%d packets from vm1 on %d connections, snaplen %d);"
+              " %d runs each" % (len(files), frames, size_mb, args.packets, args.connections, args.snaplen,
+                                 args.runs))
         out = os.path.join(work, "out")
         # pathtrace exits 1 when it reports an error-level finding: the set has losses.
         pt = [args.pathtrace, "analyze", "-o", out]
@@ -110,7 +114,8 @@ def main():
             r["x_libpcap_loop"] = r["wall_s"] / base
             r["x_pathtrace"] = r["wall_s"] / rows[1]["wall_s"]
 
-        quarter = generate(args.gen, os.path.join(work, "quarter"), max(1, args.packets // 4), args.snaplen)
+        quarter = generate(args.gen, os.path.join(work, "quarter"), max(1, args.packets // 4), args.snaplen,
+                           args.connections)
         _, _, _, rss_q = measure([pt + quarter], 1, (0, 1))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -82,8 +82,14 @@ static void pair_range(const struct pt_analysis *a, uint8_t version, const uint8
 			h = m;
 	}
 	*lo = l;
-	while (l < a->flows.n && cmp_pair_key(a->by_pair[l], version, src, dst) == 0)
-		l++;
+	h = a->flows.n;
+	while (l < h) {
+		size_t m = (l + h) / 2;
+		if (cmp_pair_key(a->by_pair[m], version, src, dst) <= 0)
+			l = m + 1;
+		else
+			h = m;
+	}
 	*hi = l;
 }
 
@@ -407,16 +413,14 @@ static void flow_hops(struct pt_analysis *a, struct pt_flow *f)
 /* A flow whose packets all die on one hop never shows the point after it.
  * Another flow between the same two addresses that goes further along the
  * same points does: the next point of its path is where this one's died. */
-static void sibling_loss(struct pt_analysis *a, struct pt_flow *f)
+static void sibling_loss(struct pt_analysis *a, struct pt_flow *f, size_t lo, size_t hi)
 {
 	const struct pt_flow *best = NULL;
-	for (size_t i = 0; i < a->flows.n; i++) {
-		const struct pt_flow *g = a->flows.all[i];
-		if (g == f || g->nat_parent || g->norder <= f->norder || g->key.version != f->key.version ||
-		    memcmp(g->key.src, f->key.src, 16) != 0 || memcmp(g->key.dst, f->key.dst, 16) != 0 ||
-		    memcmp(g->order, f->order, f->norder) != 0)
+	for (size_t i = lo; i < hi; i++) {
+		const struct pt_flow *g = a->by_pair[i];
+		if (g == f || g->nat_parent || g->norder <= f->norder || memcmp(g->order, f->order, f->norder) != 0)
 			continue;
-		if (!best || g->packets > best->packets)
+		if (!best || g->packets > best->packets || (g->packets == best->packets && g->id < best->id))
 			best = g;
 	}
 	if (!best || f->norder == 0)
@@ -450,12 +454,28 @@ void pt_paths_compute(struct pt_analysis *a)
 		order_points(a, f, memo);
 	}
 	free(memo);
+	/* The longest path between each pair of addresses, at the pair's first
+	 * index: only a flow with a shorter one can have siblings to learn from,
+	 * and thousands of connections between two VMs must not each scan all. */
+	uint8_t *longest = calloc(a->flows.n ? a->flows.n : 1, 1);
+	if (!longest)
+		return;
+	for (size_t lo = 0, i = 0; i < a->flows.n; i++) {
+		const struct pt_flow *g = a->by_pair[i];
+		if (cmp_flows(&a->by_pair[lo], &a->by_pair[i]) != 0)
+			lo = i;
+		if (!g->nat_parent && g->norder > longest[lo])
+			longest[lo] = g->norder;
+	}
 	for (size_t i = 0; i < a->flows.n; i++) {
 		struct pt_flow *f = a->flows.all[i];
 		if (f->nat_parent || f->packets == 0)
 			continue;
 		flow_hops(a, f);
-		if (pt_flow_unicast(&f->key))
-			sibling_loss(a, f);
+		size_t lo, hi;
+		pair_range(a, f->key.version, f->key.src, f->key.dst, &lo, &hi);
+		if (pt_flow_unicast(&f->key) && f->norder < longest[lo])
+			sibling_loss(a, f, lo, hi);
 	}
+	free(longest);
 }
