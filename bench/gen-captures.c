@@ -9,7 +9,8 @@
  * underlay the VXLAN packet (VNI 100) carrying it. Hops take 8-60 us with
  * jitter, so files are slightly out of time order as real ones are; 1 in
  * 2000 data segments is lost on the underlay, and cn2's clock runs 1.5 ms
- * ahead. Deterministic: same arguments, same bytes.
+ * ahead. OUTDIR/manifest.tsv says so in the lab's format. Deterministic: same
+ * arguments, same bytes.
  *
  * Written here rather than with a packet library so that a million-packet
  * set takes seconds and needs nothing beyond the C library.
@@ -132,6 +133,7 @@ static void write_frame(int point, int64_t ts_ns, const uint8_t *frame, uint32_t
 struct flow {
 	uint16_t sport, ip_id_fwd, ip_id_rev;
 	uint32_t seq, ack_seq, unacked;
+	uint32_t sent, lost, acks;
 };
 
 static uint16_t outer_id[2];
@@ -213,6 +215,60 @@ static uint32_t ping_frame(uint8_t *f, int forward, uint16_t seqno)
 	return (uint32_t)(n + 64);
 }
 
+/* The truth about the set, in the lab's manifest format (doc/lab-manifest.md),
+ * so that tests/e2e/check-analyze.py can judge pathtrace on it. */
+static int write_manifest(const char *dir, const struct flow *flows, unsigned long nflows, unsigned pings)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/manifest.tsv", dir);
+	FILE *m = fopen(path, "w");
+	if (!m) {
+		fprintf(stderr, "gen-captures: %s: %s\n", path, strerror(errno));
+		return 0;
+	}
+	fprintf(m, "scenario\tname=bench\ttitle=Generated four-point VXLAN set (bench/gen-captures.c)\t"
+		   "source=generated\toffloads=n/a\n");
+	for (int p = 0; p < NPOINTS; p++)
+		fprintf(m, "point\tname=%s\tfile=%s.pcap\thost=%.3s\tifname=%s\tkind=%s\tmtu=1500\tencap=%s\t"
+			   "format=pcap\tclock_offset_s=%s\ttsresol=%s\n",
+			point_names[p], point_names[p], point_names[p], point_names[p] + 4,
+			point_tunnelled[p] ? "phys" : "tap", point_tunnelled[p] ? "vxlan:100:4789" : "none",
+			p >= 2 ? "0.0015" : "0", point_ns[p] ? "ns" : "us");
+	fprintf(m, "clock\thost=cn2\toffset_s=0.0015\n");
+	const char *fwd = "cn1-tap1>cn1-eth1>cn2-eth1>cn2-tap1", *rev = "cn2-tap1>cn2-eth1>cn1-eth1>cn1-tap1";
+	for (unsigned long i = 0; i < nflows; i++) {
+		const struct flow *f = &flows[i];
+		if (f->sent) {
+			fprintf(m, "flow\tid=c2s-%u\tproto=tcp\tsrc=10.0.0.5\tsport=%u\tdst=10.0.0.6\tdport=5201\n",
+				f->sport, f->sport);
+			fprintf(m, "path\tflow=c2s-%u\tpoints=%s\n", f->sport, fwd);
+			fprintf(m, "deliver\tflow=c2s-%u\tresult=%s\n", f->sport,
+				f->lost == f->sent ? "none" : f->lost ? "some" : "all");
+			if (f->lost)
+				fprintf(m, "drop\tflow=c2s-%u\tfrom=cn1-eth1\tto=cn2-eth1\tcount=%u\treason=queue\n",
+					f->sport, f->lost);
+		}
+		if (f->acks) {
+			fprintf(m, "flow\tid=s2c-%u\tproto=tcp\tsrc=10.0.0.6\tsport=5201\tdst=10.0.0.5\tdport=%u\n",
+				f->sport, f->sport);
+			fprintf(m, "path\tflow=s2c-%u\tpoints=%s\n", f->sport, rev);
+			fprintf(m, "deliver\tflow=s2c-%u\tresult=all\n", f->sport);
+		}
+	}
+	if (pings) {
+		fprintf(m, "flow\tid=ping-req\tproto=icmp\tsrc=10.0.0.5\tsport=4660\tdst=10.0.0.6\tdport=\n"
+			   "path\tflow=ping-req\tpoints=%s\ndeliver\tflow=ping-req\tresult=all\n"
+			   "flow\tid=ping-rep\tproto=icmp\tsrc=10.0.0.6\tsport=4660\tdst=10.0.0.5\tdport=\n"
+			   "path\tflow=ping-rep\tpoints=%s\ndeliver\tflow=ping-rep\tresult=all\n",
+			fwd, rev);
+	}
+	if (fclose(m) != 0) {
+		fprintf(stderr, "gen-captures: writing %s: %s\n", path, strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || argc > 5) {
@@ -275,17 +331,20 @@ int main(int argc, char **argv)
 		uint32_t n = tcp_frame(frame, fl, 1, fl->seq, fl->ack_seq, 0x10, MSS);
 		int lost = rnd() % 2000 == 0;
 		send_packet(frame, n, 1, t, lost, fl->sport);
+		fl->sent++;
+		fl->lost += (uint32_t)lost;
 		fl->ip_id_fwd++;
 		fl->seq += MSS;
 		if (++fl->unacked == 2) {
 			fl->unacked = 0;
 			n = tcp_frame(frame, fl, 0, fl->ack_seq, fl->seq, 0x10, 0);
 			send_packet(frame, n, 0, t + 80000, 0, fl->sport);
+			fl->acks++;
 			fl->ip_id_rev++;
 		}
 	}
+	int status = write_manifest(dir, flows, nflows, ping_seq) ? 0 : 1;
 	free(flows);
-	int status = 0;
 	for (int p = 0; p < NPOINTS; p++) {
 		if (fclose(outs[p].fp) != 0) {
 			fprintf(stderr, "gen-captures: writing %s: %s\n", point_names[p], strerror(errno));

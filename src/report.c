@@ -292,6 +292,84 @@ static bool write_findings(struct pt_analysis *a, const char *path)
 	return pt_csv_close(&c);
 }
 
+static void print_finding(const struct pt_finding *f, FILE *fp)
+{
+	fprintf(fp, "%-7s %s", pt_severity_name(f->severity), f->name);
+	if (f->point)
+		fprintf(fp, " at %s", f->point);
+	if (f->from)
+		fprintf(fp, " on %s > %s", f->from, f->to);
+	if (f->flow_id >= 0)
+		fprintf(fp, " (flow %" PRId64 ")", f->flow_id);
+	if (f->value && *f->value)
+		fprintf(fp, ": %s", f->value);
+	fprintf(fp, "\n        %s\n", f->evidence ? f->evidence : "");
+	if (f->advice && *f->advice)
+		fprintf(fp, "        -> %s\n", f->advice);
+}
+
+static int cmp_opt(const char *x, const char *y)
+{
+	return x && y ? strcmp(x, y) : (x != NULL) - (y != NULL);
+}
+
+/* Findings of one kind, severity and place that differ only by flow. */
+static int cmp_group(const struct pt_finding *x, const struct pt_finding *y)
+{
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	int c = strcmp(x->name, y->name);
+	if (!c)
+		c = cmp_opt(x->point, y->point);
+	if (!c)
+		c = cmp_opt(x->from, y->from);
+	if (!c)
+		c = cmp_opt(x->to, y->to);
+	return c;
+}
+
+static int by_group(const void *p, const void *q)
+{
+	const struct pt_finding *x = *(const struct pt_finding *const *)p, *y = *(const struct pt_finding *const *)q;
+	int c = cmp_group(x, y);
+	return c ? c : (x->flow_id > y->flow_id) - (x->flow_id < y->flow_id);
+}
+
+/* Sixty-four parallel streams losing on one underlay hop are one story:
+ * per place and kind, the first findings in full, then the other flows by
+ * number (findings.csv keeps every one). */
+#define SUMMARY_PER_GROUP 3
+
+static void summary_findings(const struct pt_analysis *a, FILE *fp)
+{
+	size_t n = a->findings.n;
+	const struct pt_finding **v = malloc((n ? n : 1) * sizeof *v);
+	if (!v) {
+		for (size_t i = 0; i < n; i++)
+			print_finding(&a->findings.v[i], fp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = &a->findings.v[i];
+	qsort(v, n, sizeof *v, by_group);
+	for (size_t i = 0; i < n;) {
+		size_t end = i + 1;
+		while (end < n && cmp_group(v[i], v[end]) == 0)
+			end++;
+		for (size_t k = i; k < end && k < i + SUMMARY_PER_GROUP; k++)
+			print_finding(v[k], fp);
+		if (end - i > SUMMARY_PER_GROUP) {
+			fprintf(fp, "        ... and %zu more %s like these, flows", end - i - SUMMARY_PER_GROUP, v[i]->name);
+			size_t k = i + SUMMARY_PER_GROUP;
+			for (unsigned listed = 0; k < end && listed < 12; k++, listed++)
+				fprintf(fp, " %" PRId64, v[k]->flow_id);
+			fprintf(fp, "%s (all in findings.csv)\n", k < end ? " ..." : "");
+		}
+		i = end;
+	}
+	free(v);
+}
+
 void pt_report_summary(struct pt_analysis *a, FILE *fp)
 {
 	fprintf(fp, "== capture points ==\n");
@@ -349,21 +427,7 @@ void pt_report_summary(struct pt_analysis *a, FILE *fp)
 	fprintf(fp, "\n== findings ==\n");
 	if (!a->findings.n)
 		fprintf(fp, "none\n");
-	for (size_t i = 0; i < a->findings.n; i++) {
-		const struct pt_finding *f = &a->findings.v[i];
-		fprintf(fp, "%-7s %s", pt_severity_name(f->severity), f->name);
-		if (f->point)
-			fprintf(fp, " at %s", f->point);
-		if (f->from)
-			fprintf(fp, " on %s > %s", f->from, f->to);
-		if (f->flow_id >= 0)
-			fprintf(fp, " (flow %" PRId64 ")", f->flow_id);
-		if (f->value && *f->value)
-			fprintf(fp, ": %s", f->value);
-		fprintf(fp, "\n        %s\n", f->evidence ? f->evidence : "");
-		if (f->advice && *f->advice)
-			fprintf(fp, "        -> %s\n", f->advice);
-	}
+	summary_findings(a, fp);
 }
 
 static bool write_summary(struct pt_analysis *a, const char *path)
