@@ -11,7 +11,9 @@ cache, then times on the same files, in the same run:
 Each is run --runs times; the table gives medians of wall, user and system
 time, the largest resident set, frames and MB per second, and each tool's
 time as a multiple of the libpcap loop's. A second pathtrace run on a quarter
-of the packets shows whether memory follows the matching window or the input.
+of the packets shows how memory grows with the input: per-flow latency
+reservoirs fill up to 2048 samples per pair of points, then only the matching
+window counts.
 Results also go to --csv. Timing is the machine's: compare ratios, not
 seconds, between machines.
 """
@@ -129,8 +131,9 @@ def main():
     print("pathtrace takes %.2fx the libpcap loop's time" % rows[1]["x_libpcap_loop"])
     for r in rows[3:]:
         print("%s takes %.2fx pathtrace's time" % (r["tool"], r["x_pathtrace"]))
-    print("pathtrace memory: %.1f MiB on all packets, %.1f MiB on a quarter of them "
-          "(bounded by the matching window when about equal)" % (rows[1]["max_rss_mib"], rss_q / 1024))
+    print("pathtrace peak memory: %.1f MiB on all packets, %.1f MiB on a quarter of them (x%.2f for x4 the "
+          "input: per-flow latency samples stop at %d per pair of points, the rest follows the matching window)"
+          % (rows[1]["max_rss_mib"], rss_q / 1024, rows[1]["max_rss_mib"] * 1024 / rss_q, 2048))
     with open(args.csv, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()) + ["frames", "mb", "runs"])
         w.writeheader()
