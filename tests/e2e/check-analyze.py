@@ -28,22 +28,8 @@ import subprocess
 import sys
 import tempfile
 
-
-def read_manifest(path):
-    recs = []
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            kv = {}
-            for p in parts[1:]:
-                if "=" in p:
-                    k, v = p.split("=", 1)
-                    kv[k] = v
-            recs.append((parts[0], kv))
-    return recs
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lab"))
+from lab_manifest import read_manifest  # noqa: E402
 
 
 def rows(path):

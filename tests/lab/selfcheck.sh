@@ -20,8 +20,11 @@ set -u
 command -v tshark >/dev/null || { echo "selfcheck: SKIP: no tshark" >&2; exit 77; }
 command -v python3 >/dev/null || { echo "selfcheck: SKIP: no python3" >&2; exit 77; }
 [[ -f $1/manifest.tsv ]] || { echo "selfcheck: FAIL: no $1/manifest.tsv" >&2; exit 1; }
-exec python3 - "$1" <<'PYEOF'
+lab=$(cd "$(dirname "$0")" && pwd)
+PYTHONPATH="$lab${PYTHONPATH:+:$PYTHONPATH}" exec python3 - "$1" <<'PYEOF'
 import os, statistics, subprocess, sys
+
+from lab_manifest import read_manifest
 
 outdir = sys.argv[1]
 fails = []
@@ -35,18 +38,7 @@ def fail(msg):
     fails.append(msg)
     print("FAIL: " + msg)
 
-recs = []
-with open(os.path.join(outdir, "manifest.tsv")) as f:
-    for line in f:
-        line = line.rstrip("\n")
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        d = {}
-        for kv in parts[1:]:
-            k, _, v = kv.partition("=")
-            d[k] = v
-        recs.append((parts[0], d))
+recs = read_manifest(os.path.join(outdir, "manifest.tsv"))
 
 def of(kind):
     return [d for t, d in recs if t == kind]

@@ -29,13 +29,16 @@ if [ -z "$PY" ]; then
     echo "SKIP: python3 module scapy is missing"
     exit 77
 fi
-exec "$PY" - "$1" <<'PYEOF'
+lab=$(cd "$(dirname "$0")/.." && pwd)
+PYTHONPATH="$lab${PYTHONPATH:+:$PYTHONPATH}" exec "$PY" - "$1" <<'PYEOF'
 import collections
 import glob
 import os
 import struct
 import subprocess
 import sys
+
+from lab_manifest import read_manifest
 
 ROOT = sys.argv[1]
 TSHARK = ["tshark", "-n", "-d", "udp.port==4789,vxlan", "-d", "udp.port==6081,geneve",
@@ -64,22 +67,6 @@ def check(cond, scen, msg):
         failed += 1
         errors.append("%s: %s" % (scen, msg))
     return cond
-
-
-def parse_manifest(path):
-    recs = []
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split("\t")
-            kv = {}
-            for p in parts[1:]:
-                k, _, v = p.partition("=")
-                kv[k] = v
-            recs.append((parts[0], kv))
-    return recs
 
 
 def file_format(path):
@@ -250,7 +237,7 @@ def median(xs):
 
 def check_scenario(d):
     scen = os.path.basename(d)
-    recs = parse_manifest(os.path.join(d, "manifest.tsv"))
+    recs = read_manifest(os.path.join(d, "manifest.tsv"))
     if not check(recs and recs[0][0] == "scenario", scen, "first record is not scenario"):
         return
     sc = recs[0][1]
