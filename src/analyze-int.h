@@ -96,9 +96,11 @@ struct pt_flow {
 	pt_mask points;
 	uint64_t point_packets[PT_MAX_POINTS];
 	struct pt_pair *pairs;
-	uint32_t npairs, cappairs;
+	uint32_t npairs;
+	size_t cappairs;
 	struct pt_pathsig *sigs;
-	uint32_t nsigs, capsigs;
+	uint32_t nsigs;
+	size_t capsigs;
 	uint16_t mss;          /* MSS this direction's sender announced */
 	uint32_t max_payload;  /* largest TCP/UDP payload on any point */
 	uint64_t retransmits;
@@ -165,6 +167,11 @@ struct pt_match {
 	int64_t gap[PT_MAX_POINTS][PT_MAX_POINTS];
 	pt_mask gap_known[PT_MAX_POINTS];
 };
+
+/* Room for element n of the array v of elem-byte items holding *cap,
+ * doubling from first: the array to use from now on (maybe moved), or NULL
+ * when memory ran out, v and *cap then unchanged. */
+void *pt_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first);
 
 /* ---- findings ---- */
 enum pt_severity { PT_SEV_INFO = 0, PT_SEV_WARNING = 1, PT_SEV_ERROR = 2 };

@@ -19,14 +19,10 @@ void pt_findings_add(struct pt_findings *fs, enum pt_severity sev, const char *n
 		     const char *from, const char *to, int64_t flow_id, const char *value,
 		     const char *evidence, const char *advice)
 {
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 32;
-		struct pt_finding *v = realloc(fs->v, cap * sizeof *v);
-		if (!v)
-			return;
-		fs->v = v;
-		fs->cap = cap;
-	}
+	struct pt_finding *v = pt_grow(fs->v, &fs->cap, fs->n, sizeof *v, 32);
+	if (!v)
+		return;
+	fs->v = v;
 	struct pt_finding *f = &fs->v[fs->n++];
 	f->severity = sev;
 	f->name = dup_or_null(name);

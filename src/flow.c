@@ -80,14 +80,10 @@ struct pt_flow *pt_flow_get(struct pt_flow_table *t, const struct pt_flow_key *k
 	struct pt_flow *f = pt_flow_find(t, k);
 	if (f)
 		return f;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
-		struct pt_flow **all = realloc(t->all, cap * sizeof *all);
-		if (!all)
-			return NULL;
-		t->all = all;
-		t->cap = cap;
-	}
+	struct pt_flow **all = pt_grow(t->all, &t->cap, t->n, sizeof *all, 256);
+	if (!all)
+		return NULL;
+	t->all = all;
 	if ((t->n + 1) * 2 > t->nbuckets && !rehash(t))
 		return NULL;
 	f = calloc(1, sizeof *f);
@@ -200,14 +196,10 @@ void pt_flow_add_pair(struct pt_analysis *a, struct pt_flow *f, unsigned pa, int
 	}
 	struct pt_pair *p = pt_flow_pair(f, pa, pb);
 	if (!p) {
-		if (f->npairs == f->cappairs) {
-			uint32_t cap = f->cappairs ? f->cappairs * 2 : 4;
-			struct pt_pair *n = realloc(f->pairs, cap * sizeof *n);
-			if (!n)
-				return;
-			f->pairs = n;
-			f->cappairs = cap;
-		}
+		struct pt_pair *n = pt_grow(f->pairs, &f->cappairs, f->npairs, sizeof *n, 4);
+		if (!n)
+			return;
+		f->pairs = n;
 		p = &f->pairs[f->npairs++];
 		memset(p, 0, sizeof *p);
 		p->a = (uint8_t)pa;
@@ -245,14 +237,10 @@ struct pt_pathsig *pt_flow_sig(struct pt_flow *f, pt_mask seen, pt_mask uncertai
 		if (f->sigs[i].seen == seen && f->sigs[i].uncertain == uncertain &&
 		    f->sigs[i].not_started == not_started && f->sigs[i].sized == sized)
 			return &f->sigs[i];
-	if (f->nsigs == f->capsigs) {
-		uint32_t cap = f->capsigs ? f->capsigs * 2 : 4;
-		struct pt_pathsig *n = realloc(f->sigs, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		f->sigs = n;
-		f->capsigs = cap;
-	}
+	struct pt_pathsig *n = pt_grow(f->sigs, &f->capsigs, f->nsigs, sizeof *n, 4);
+	if (!n)
+		return NULL;
+	f->sigs = n;
 	struct pt_pathsig *s = &f->sigs[f->nsigs++];
 	memset(s, 0, sizeof *s);
 	s->seen = seen;

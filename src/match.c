@@ -483,12 +483,10 @@ static bool units_insert(struct pt_flow *f, size_t pos, struct pt_record *u)
 			memmove(f->units, f->units + f->units_head, f->units_n * sizeof *f->units);
 			f->units_head = 0;
 		} else {
-			size_t cap = f->units_cap ? f->units_cap * 2 : 64;
-			struct pt_record **n = realloc(f->units, cap * sizeof *n);
+			struct pt_record **n = pt_grow(f->units, &f->units_cap, f->units_head + f->units_n, sizeof *n, 64);
 			if (!n)
 				return false;
 			f->units = n;
-			f->units_cap = cap;
 		}
 	}
 	struct pt_record **base = f->units + f->units_head;

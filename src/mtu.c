@@ -55,14 +55,10 @@ static void note_icmp(struct pt_analysis *a, unsigned point, int64_t ts, const s
 	if (!m) {
 		if (a->nicmp_mtu >= 4096)
 			return; /* a flood of distinct messages: the first 4096 tell the story */
-		if (a->nicmp_mtu == a->capicmp_mtu) {
-			size_t cap = a->capicmp_mtu ? a->capicmp_mtu * 2 : 16;
-			struct pt_icmp_mtu *n = realloc(a->icmp_mtu, cap * sizeof *n);
-			if (!n)
-				return;
-			a->icmp_mtu = n;
-			a->capicmp_mtu = cap;
-		}
+		struct pt_icmp_mtu *n = pt_grow(a->icmp_mtu, &a->capicmp_mtu, a->nicmp_mtu, sizeof *n, 16);
+		if (!n)
+			return;
+		a->icmp_mtu = n;
 		m = &a->icmp_mtu[a->nicmp_mtu++];
 		memset(m, 0, sizeof *m);
 		m->version = ip->version;

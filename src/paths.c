@@ -357,14 +357,10 @@ static void hop_add_lost(struct pt_hop *h, const struct pt_pathsig *g)
 
 static void hop_append(struct pt_analysis *a, const struct pt_hop *h)
 {
-	if (a->nhops == a->caphops) {
-		size_t cap = a->caphops ? a->caphops * 2 : 64;
-		struct pt_hop *v = realloc(a->hops, cap * sizeof *v);
-		if (!v)
-			return;
-		a->hops = v;
-		a->caphops = cap;
-	}
+	struct pt_hop *v = pt_grow(a->hops, &a->caphops, a->nhops, sizeof *v, 64);
+	if (!v)
+		return;
+	a->hops = v;
 	a->hops[a->nhops++] = *h;
 }
 
