@@ -7,7 +7,8 @@ cache, then times on the same files, in the same run:
   - pathtrace analyze (charts included, as users run it);
   - tshark -q -z conv,tcp on each file in turn (it cannot match across files:
     its per-file conversation table is the nearest job it does);
-  - tcpdump -r FILE -w /dev/null on each file in turn, when installed.
+  - tcpdump -r FILE -w /dev/null on each file in turn, when installed;
+  - with --baseline, another pathtrace build (say, before a change), the same way.
 Each is run --runs times; the table gives medians of wall, user and system
 time, the largest resident set, frames and MB per second, and each tool's
 time as a multiple of the libpcap loop's. A second pathtrace run on a quarter
@@ -83,6 +84,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--csv", default="bench-results.csv")
     ap.add_argument("--no-tshark", action="store_true", help="leave tshark out (it is slow)")
+    ap.add_argument("--baseline", help="another pathtrace build to time on the same files (before a change)")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="pathtrace-bench-")
@@ -100,6 +102,8 @@ def main():
         jobs = [("libpcap loop", [[args.pcap_loop] + files], (0,)),
                 ("pathtrace analyze", [pt + files], (0, 1)),
                 ("  without charts", [pt + ["--no-plots"] + files], (0, 1))]
+        if args.baseline:
+            jobs.append(("baseline pathtrace", [[args.baseline, "analyze", "-o", out] + files], (0, 1)))
         if not args.no_tshark and shutil.which("tshark"):
             jobs.append(("tshark conv,tcp", [["tshark", "-n", "-r", f, "-q", "-z", "conv,tcp"] for f in files],
                          (0,)))

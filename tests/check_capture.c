@@ -452,3 +452,5 @@ Suite *pt_capture_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+PT_CHECK_MAIN(pt_capture_suite)

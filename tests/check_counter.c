@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "check_pathtrace.h"
-#include "pathtrace/counter.h"
+#include "base/counter.h"
+
 
 START_TEST(test_counter_sorted)
 {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check_pathtrace.h"
-#include "pathtrace/csv-writer.h"
+#include "output/csv-writer.h"
 
 static char dir[] = "/tmp/pt-check-csv-XXXXXX";
 

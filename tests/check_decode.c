@@ -1026,3 +1026,5 @@ Suite *pt_decode_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
+PT_CHECK_MAIN(pt_decode_suite, pt_events_suite, pt_sweep_suite)

@@ -1,6 +1,7 @@
 /* Shared helpers of the Check suites: a small frame builder for hand-made
  * packets, the sample frames the truncation sweep cuts, and the corpus
- * locator. One suite per module; check_pathtrace.c runs them all. */
+ * locator. One suite per module; each layer's Check program runs its own
+ * (tests/check.am). */
 #ifndef PATHTRACE_CHECK_PATHTRACE_H
 #define PATHTRACE_CHECK_PATHTRACE_H
 
@@ -10,14 +11,23 @@
 
 #include <check.h>
 
+#include "check_main.h"
 #include "pathtrace/decode.h"
 
-Suite *pt_decode_suite(void);
-Suite *pt_capture_suite(void);
+/* One suite per module, run by the Check program of its layer. */
+Suite *pt_base_suite(void);     /* check_base */
 Suite *pt_counter_suite(void);
-Suite *pt_csv_suite(void);
+Suite *pt_decode_suite(void);   /* check_decode */
 Suite *pt_events_suite(void);
 Suite *pt_sweep_suite(void);
+Suite *pt_capture_suite(void);  /* check_capture */
+Suite *pt_model_suite(void);    /* check_model */
+Suite *pt_match_suite(void);    /* check_match */
+Suite *pt_analysis_suite(void); /* check_analysis */
+Suite *pt_mtu_suite(void);
+Suite *pt_output_suite(void);   /* check_output */
+Suite *pt_csv_suite(void);
+Suite *pt_cli_suite(void);      /* check_cli */
 
 /* ---- frame builder: headers appended outermost first, lengths patched by fb_done ---- */
 #define FB_MAX 4096

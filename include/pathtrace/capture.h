@@ -14,7 +14,7 @@
 
 #define PT_ERRBUF_SIZE 512
 
-struct pt_point {
+struct pt_point_source {
 	char *name;     /* file basename without extension, if_name, or --name */
 	char *file;     /* path as given */
 	int linktype;   /* DLT */
@@ -50,7 +50,7 @@ int pt_capset_add(struct pt_capset *cs, const char *path, const char *bpf, const
 int pt_capset_next(struct pt_capset *cs, struct pt_packet *pkt, char *err, size_t errlen);
 
 unsigned pt_capset_npoints(const struct pt_capset *cs);
-const struct pt_point *pt_capset_point(const struct pt_capset *cs, unsigned i);
+const struct pt_point_source *pt_capset_point(const struct pt_capset *cs, unsigned i);
 unsigned pt_capset_nsources(const struct pt_capset *cs);
 const char *pt_capset_source_path(const struct pt_capset *cs, unsigned i);
 uint64_t pt_capset_source_packets(const struct pt_capset *cs, unsigned i);

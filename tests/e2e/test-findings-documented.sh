@@ -3,8 +3,8 @@
 # --explain prints it.
 srcdir=${PT_SRCDIR:-${srcdir:-.}}
 PATHTRACE=${PATHTRACE:-./pathtrace}
-names=$(grep -ho '"\(loss\|latency\|capture\|clock\|path\|input\|mtu\|frag\|encap\)\.[a-z0-9_]*"' \
-	"$srcdir"/src/*.c | tr -d '"' | grep -v "\.csv$" | sort -u)
+names=$(grep -ho '"\(loss\|latency\|capture\|clock\|path\|limit\|mtu\|frag\|encap\)\.[a-z0-9_]*"' \
+	"$srcdir"/src/*/*.c | tr -d '"' | grep -v "\.csv$" | sort -u)
 [ -n "$names" ] || { echo "no finding names found in $srcdir/src"; exit 99; }
 pass=0 fail=0
 for n in $names; do

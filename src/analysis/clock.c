@@ -1,0 +1,349 @@
+/* Clock offsets between capture points, from two-way traffic, the way NTP
+ * does it: a packet going a->b shows t_b - t_a = delay + theta, one going
+ * b->a shows t_b - t_a = theta - delay'. With the smallest delays of each
+ * direction, theta = (min forward + max reverse) / 2, give or take half the
+ * smallest round trip. Offsets are then chained from the reference point
+ * along the most certain estimates. An estimate smaller than its uncertainty
+ * is not applied: points on one host share a clock, and shifting them by
+ * asymmetric hop delays would only add error. Bridge copies and -i any
+ * captures are stamped off the path (model/point.c), so they take the clock
+ * of the hop they run closest to, which is on their host. */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "base/grow.h"
+#include "base/stats.h"
+
+/* One estimate of off_hi - off_lo, with its uncertainty. */
+struct edge {
+	uint32_t lo, hi;
+	double theta, u;
+	size_t seq; /* first estimate wins among equally certain ones */
+};
+
+struct edges {
+	struct edge *v;
+	size_t n, cap;
+};
+
+static int by_pair_then_certainty(const void *x, const void *y)
+{
+	const struct edge *a = x, *b = y;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->u != b->u)
+		return a->u < b->u ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static bool is_hop(const struct pt_analysis *a, unsigned p)
+{
+	return a->points->v[p].role == PT_ROLE_HOP;
+}
+
+/* Every pair of hop points both directions of a flow crossed, ordered
+ * without overlap, gives an estimate; the most certain one per pair is kept. */
+static void collect_edges(const struct pt_analysis *a, struct edges *es)
+{
+	const struct pt_flows *flows = &a->match.flows;
+	for (size_t i = 0; i < flows->n; i++) {
+		const struct pt_flow *f = flows->all[i], *r = f->reverse;
+		if (!r || f->nat_parent || r->nat_parent || f->id > r->id)
+			continue;
+		for (uint32_t k = 0; k < f->npairs; k++) {
+			const struct pt_pair *pf = &f->pairs[k];
+			const struct pt_pair *pr = pt_flow_pair(r, pf->a, pf->b);
+			if (!pr || !is_hop(a, pf->a) || !is_hop(a, pf->b))
+				continue;
+			double theta, u;
+			if (pf->min >= pr->max) {
+				theta = ((double)pf->min + (double)pr->max) / 2e9;
+				u = ((double)pf->min - (double)pr->max) / 2e9;
+			} else if (pr->min >= pf->max) {
+				theta = ((double)pr->min + (double)pf->max) / 2e9;
+				u = ((double)pr->min - (double)pf->max) / 2e9;
+			} else {
+				continue; /* the two directions overlap: no ordering to learn from */
+			}
+			/* A microsecond file truncates: its stamps are up to 1 us early. */
+			if (!a->points->v[pf->a].stats.fine_ts || !a->points->v[pf->b].stats.fine_ts)
+				u += 1e-6;
+			struct edge *v = pt_grow(es->v, &es->cap, es->n, sizeof *v, 64);
+			if (!v)
+				return;
+			es->v = v;
+			es->v[es->n] = (struct edge){ pf->a, pf->b, theta, u, es->n };
+			es->n++;
+		}
+	}
+	if (es->n)
+		qsort(es->v, es->n, sizeof *es->v, by_pair_then_certainty);
+	size_t w = 0;
+	for (size_t i = 0; i < es->n; i++)
+		if (!w || es->v[w - 1].lo != es->v[i].lo || es->v[w - 1].hi != es->v[i].hi)
+			es->v[w++] = es->v[i];
+	es->n = w;
+}
+
+/* Neighbours of each point, in ascending order: start[p] .. start[p + 1]. */
+struct graph {
+	size_t *start;
+	uint32_t *to;
+	const struct edge **via;
+};
+
+static bool graph_make(struct graph *g, const struct edges *es, size_t n)
+{
+	g->start = calloc(n + 1, sizeof *g->start);
+	g->to = malloc((2 * es->n + 1) * sizeof *g->to);
+	g->via = malloc((2 * es->n + 1) * sizeof *g->via);
+	if (!g->start || !g->to || !g->via)
+		return false;
+	for (size_t i = 0; i < es->n; i++) {
+		g->start[es->v[i].lo + 1]++;
+		g->start[es->v[i].hi + 1]++;
+	}
+	for (size_t p = 0; p < n; p++)
+		g->start[p + 1] += g->start[p];
+	size_t *fill = calloc(n + 1, sizeof *fill);
+	if (!fill)
+		return false;
+	/* Edges are sorted by (lo, hi): a point's higher neighbours come in
+	 * order, but its lower ones come first from other rows; sort each list. */
+	for (size_t i = 0; i < es->n; i++) {
+		const struct edge *e = &es->v[i];
+		size_t x = g->start[e->lo] + fill[e->lo]++, y = g->start[e->hi] + fill[e->hi]++;
+		g->to[x] = e->hi;
+		g->via[x] = e;
+		g->to[y] = e->lo;
+		g->via[y] = e;
+	}
+	free(fill);
+	for (size_t p = 0; p < n; p++)
+		for (size_t i = g->start[p] + 1; i < g->start[p + 1]; i++)
+			for (size_t j = i; j > g->start[p] && g->to[j] < g->to[j - 1]; j--) {
+				uint32_t t = g->to[j];
+				g->to[j] = g->to[j - 1];
+				g->to[j - 1] = t;
+				const struct edge *e = g->via[j];
+				g->via[j] = g->via[j - 1];
+				g->via[j - 1] = e;
+			}
+	return true;
+}
+
+static void graph_free(struct graph *g)
+{
+	free(g->start);
+	free(g->to);
+	free(g->via);
+}
+
+/* Dijkstra from the reference over accumulated uncertainty. */
+static void chain_offsets(const struct pt_analysis *a, const struct graph *g, double *dist, double *off, int *via)
+{
+	size_t n = a->points->n;
+	bool *done = calloc(n, sizeof *done);
+	if (!done)
+		return;
+	dist[a->reference] = 0;
+	for (;;) {
+		long best = -1;
+		for (size_t i = 0; i < n; i++)
+			if (!done[i] && isfinite(dist[i]) && (best < 0 || dist[i] < dist[best]))
+				best = (long)i;
+		if (best < 0)
+			break;
+		done[best] = true;
+		for (size_t k = g->start[best]; k < g->start[best + 1]; k++) {
+			uint32_t j = g->to[k];
+			if (done[j])
+				continue;
+			const struct edge *x = g->via[k];
+			double d = dist[best] + x->u;
+			if (d < dist[j]) {
+				dist[j] = d;
+				/* theta is off_hi - off_lo */
+				off[j] = (uint32_t)best == x->lo ? off[best] + x->theta : off[best] - x->theta;
+				via[j] = (int)best;
+			}
+		}
+	}
+	free(done);
+}
+
+/* Points on one host share a clock, but each got its offset along its own
+ * chain of estimates, a few microseconds apart. Taking the most certain
+ * first, each point joins the clock of an earlier one whose offset lies
+ * within both uncertainties, or starts a clock of its own; the reference's
+ * clock is the true one, so small estimates against it are not applied. */
+static void snap_to_clock_domains(struct pt_analysis *a, const double *off, const double *dist, const int *via)
+{
+	size_t n = a->points->n, k = 0;
+	size_t *by_certainty = malloc((n ? n : 1) * sizeof *by_certainty);
+	if (!by_certainty)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(dist[i]))
+			by_certainty[k++] = i;
+	for (size_t x = 1; x < k; x++)
+		for (size_t y = x; y > 0 && dist[by_certainty[y]] < dist[by_certainty[y - 1]]; y--) {
+			size_t t = by_certainty[y];
+			by_certainty[y] = by_certainty[y - 1];
+			by_certainty[y - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		struct pt_point_clock *c = &a->points->v[i].clock;
+		c->via = via[i];
+		c->uncert_s = isfinite(dist[i]) ? dist[i] : NAN;
+		c->offset_s = 0;
+		c->known = false;
+	}
+	for (size_t x = 0; x < k; x++) {
+		size_t i = by_certainty[x];
+		struct pt_point_clock *c = &a->points->v[i].clock;
+		c->known = true;
+		c->offset_s = off[i];
+		for (size_t y = 0; y < x; y++) {
+			size_t j = by_certainty[y];
+			if (fabs(off[i] - off[j]) <= dist[i] + dist[j]) {
+				c->offset_s = a->points->v[j].clock.offset_s;
+				break;
+			}
+		}
+	}
+	free(by_certainty);
+}
+
+/* Median |t_a - t_b| over a pair's sampled packets, ns. */
+static double median_gap(const struct pt_pair *p)
+{
+	int64_t *v = malloc(p->nsamples * sizeof *v);
+	if (!v)
+		return INFINITY;
+	for (uint32_t i = 0; i < p->nsamples; i++)
+		v[i] = p->samples[i] < 0 ? -p->samples[i] : p->samples[i];
+	double m = pt_median_sort(v, p->nsamples);
+	free(v);
+	return m;
+}
+
+/* Bridge copies and -i any captures take the clock of the hop whose stamps
+ * they run closest to, over all flows: a point on their own host. */
+static void adopt_host_clocks(struct pt_analysis *a)
+{
+	size_t n = a->points->n;
+	double *best = malloc((n ? n : 1) * sizeof *best);
+	long *host = malloc((n ? n : 1) * sizeof *host);
+	if (!best || !host) {
+		free(best);
+		free(host);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		best[i] = INFINITY;
+		host[i] = -1;
+	}
+	const struct pt_flows *flows = &a->match.flows;
+	for (size_t i = 0; i < flows->n; i++) {
+		const struct pt_flow *f = flows->all[i];
+		for (uint32_t k = 0; k < f->npairs; k++) {
+			const struct pt_pair *p = &f->pairs[k];
+			unsigned ends[2] = { p->a, p->b };
+			for (int e = 0; e < 2; e++) {
+				unsigned b = ends[e], x = ends[1 - e];
+				if (is_hop(a, b) || b == a->reference || !is_hop(a, x) || !a->points->v[x].clock.known ||
+				    !p->nsamples)
+					continue;
+				double g = median_gap(p);
+				if (g < best[b]) {
+					best[b] = g;
+					host[b] = (long)x;
+				}
+			}
+		}
+	}
+	for (size_t b = 0; b < n; b++) {
+		if (host[b] < 0)
+			continue;
+		struct pt_point_clock *c = &a->points->v[b].clock;
+		const struct pt_point_clock *h = &a->points->v[host[b]].clock;
+		c->known = true;
+		c->via = (int)host[b];
+		c->offset_s = h->offset_s;
+		c->uncert_s = h->uncert_s;
+	}
+	free(best);
+	free(host);
+}
+
+/* The first point a packet really passes through keeps its clock, unless
+ * the user named another. */
+static unsigned reference_point(const struct pt_analysis *a)
+{
+	if (a->cfg.reference >= 0 && (size_t)a->cfg.reference < a->points->n)
+		return (unsigned)a->cfg.reference;
+	for (size_t p = 0; p < a->points->n; p++)
+		if (is_hop(a, (unsigned)p))
+			return (unsigned)p;
+	return 0;
+}
+
+static void clock_findings(struct pt_analysis *a)
+{
+	for (size_t p = 0; p < a->points->n; p++) {
+		const struct pt_point_clock *c = &a->points->v[p].clock;
+		if (p == a->reference || !c->known || (c->offset_s == 0 && !c->forced))
+			continue;
+		struct pt_finding *f = pt_findings_add(&a->findings, PT_F_CLOCK_OFFSET, PT_SEV_INFO);
+		if (!f)
+			return;
+		f->point = (long)p;
+		f->u.clock = (struct pt_f_clock){ c->offset_s, c->uncert_s, c->forced, c->via };
+	}
+}
+
+void pt_clock_done(struct pt_analysis *a)
+{
+	size_t n = a->points->n;
+	if (!n)
+		return;
+	a->reference = reference_point(a);
+	struct edges es = { NULL, 0, 0 };
+	if (!a->cfg.no_auto_offset)
+		collect_edges(a, &es);
+	struct graph g = { NULL, NULL, NULL };
+	double *dist = malloc(n * sizeof *dist), *off = malloc(n * sizeof *off);
+	int *via = malloc(n * sizeof *via);
+	if (dist && off && via && graph_make(&g, &es, n)) {
+		for (size_t i = 0; i < n; i++) {
+			dist[i] = INFINITY;
+			off[i] = 0;
+			via[i] = -1;
+		}
+		chain_offsets(a, &g, dist, off, via);
+		snap_to_clock_domains(a, off, dist, via);
+		adopt_host_clocks(a);
+	}
+	graph_free(&g);
+	free(dist);
+	free(off);
+	free(via);
+	free(es.v);
+	for (size_t p = 0; p < n; p++) {
+		struct pt_point *pt = &a->points->v[p];
+		if (!pt->offset_given)
+			continue;
+		pt->clock.offset_s = pt->given_offset_s;
+		pt->clock.uncert_s = 0;
+		pt->clock.known = true;
+		pt->clock.forced = true;
+	}
+	clock_findings(a);
+}

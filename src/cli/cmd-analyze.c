@@ -1,0 +1,137 @@
+/* `pathtrace analyze`: captures in; the pass, the analysis modules and the
+ * reports out. The pipeline: capture (read and merge) -> decode -> digest
+ * -> analysis -> output. */
+#include <config.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/commands.h"
+#include "cli/points.h"
+#include "output/explain.h"
+#include "output/report.h"
+
+static int explain(const struct pt_options *o, pt_report_fn report)
+{
+	const char *text = pt_explain(o->explain);
+	if (!text) {
+		char err[PT_ERRBUF_SIZE];
+		snprintf(err, sizeof err, "no finding named \"%s\" (see doc/findings.md)", o->explain);
+		report(err);
+		return PT_EXIT_USAGE;
+	}
+	fputs(text, stdout);
+	return PT_EXIT_OK;
+}
+
+/* Reads every packet in time order into the analysis. */
+static int run_pass(struct pt_analysis *a, struct pt_points *points, struct pt_capset *cs, const struct pt_options *o,
+		    pt_report_fn report)
+{
+	int rc = PT_EXIT_OK;
+	char err[PT_ERRBUF_SIZE];
+	struct pt_decoded d;
+	struct pt_digest g;
+	struct pt_packet pk;
+	int r;
+	while ((r = pt_capset_next(cs, &pk, err, sizeof err)) != 0) {
+		if (r < 0) {
+			report(err);
+			rc = PT_EXIT_INPUT;
+			continue;
+		}
+		if (pk.point >= points->n && !pt_cli_sync_points(points, cs)) {
+			report("out of memory");
+			return PT_EXIT_INPUT;
+		}
+		pt_decode(&d, pk.data, pk.caplen, pk.len, pk.linktype, &o->dec);
+		pt_digest_make(&g, &d, pk.data, pk.point, pk.ts_ns, pk.len, pk.caplen);
+		pt_analysis_packet(a, &g);
+	}
+	return rc;
+}
+
+static int write_outputs(const struct pt_analysis *a, const struct pt_options *o, pt_report_fn report)
+{
+	char err[PT_ERRBUF_SIZE];
+	int rc = PT_EXIT_OK;
+	if (pt_report_write(a, o->outdir, err, sizeof err) != 0) {
+		report(err);
+		rc = PT_EXIT_OUTPUT;
+	}
+	pt_report_summary(a, stdout);
+	if (rc == PT_EXIT_OUTPUT)
+		return rc;
+	printf("\nwritten to %s/\n", o->outdir);
+	if (!o->no_plots) {
+		char note[512];
+		if (pt_plot_write(a, o->outdir, o->gnuplot, note, sizeof note) != 0) {
+			report(note);
+			rc = PT_EXIT_OUTPUT;
+		} else if (note[0]) {
+			printf("%s\n", note);
+		}
+	}
+	return rc;
+}
+
+int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
+{
+	if (o->explain)
+		return explain(o, report);
+	char err[PT_ERRBUF_SIZE];
+	int rc = PT_EXIT_OK;
+	struct pt_points points;
+	pt_points_init(&points);
+	struct pt_capset *cs = pt_capset_new();
+	struct pt_analysis *a = NULL;
+	if (!cs) {
+		report("out of memory");
+		return PT_EXIT_INPUT;
+	}
+	for (unsigned i = 0; i < o->nfiles; i++)
+		if (pt_capset_add(cs, o->files[i], o->bpf, pt_cli_name_for_file(o, o->files[i]), err, sizeof err) != 0) {
+			report(err);
+			rc = PT_EXIT_INPUT;
+		}
+	/* Copies of one packet at one point (promiscuous bridge, -i any) arrive
+	 * within microseconds; a retransmission needs at least a round trip. */
+	struct pt_analysis_config cfg = {
+		.window_ns = (int64_t)llround(o->window_s * 1e9),
+		.reorder_ns = (int64_t)llround(o->reorder_s * 1e9),
+		.dup_ns = 500000,
+		.no_auto_offset = o->no_auto_offset,
+	};
+	if (!pt_cli_sync_points(&points, cs)) {
+		report("out of memory");
+		rc = PT_EXIT_INPUT;
+		goto out;
+	}
+	if (!pt_cli_apply_point_options(&points, o, &cfg, err, sizeof err)) {
+		report(err);
+		rc = PT_EXIT_USAGE;
+		goto out;
+	}
+	a = pt_analysis_new(&cfg, &points);
+	if (!a) {
+		report("out of memory");
+		rc = PT_EXIT_INPUT;
+		goto out;
+	}
+	int pass = run_pass(a, &points, cs, o, report);
+	if (pass != PT_EXIT_OK)
+		rc = pass;
+	pt_analysis_finish(a);
+	if (points.n) {
+		int out = write_outputs(a, o, report);
+		if (out != PT_EXIT_OK)
+			rc = out;
+	}
+	fflush(stdout);
+out:
+	pt_analysis_free(a);
+	pt_capset_free(cs);
+	pt_points_free(&points);
+	return rc;
+}

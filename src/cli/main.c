@@ -1,0 +1,81 @@
+/* pathtrace: where did each packet go, how long did each hop take, where was
+ * it lost, and is MTU or encapsulation to blame. main() parses the command
+ * line, runs a command, prints errors and picks the exit code. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+
+static void report(const char *message)
+{
+	fflush(stdout);
+	fprintf(stderr, "pathtrace: %s\n", message);
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pathtrace analyze [options] CAPTURE... [BPF-EXPRESSION]\n"
+		"       pathtrace decode  [options] CAPTURE... [BPF-EXPRESSION]\n"
+		"       pathtrace --version | --help | COMMAND --help\n"
+		"\n"
+		"analyze  find each packet at every capture point: paths, per-hop latency,\n"
+		"         drops, clock offsets, MTU and encapsulation findings (CSV + charts)\n"
+		"decode   one line per packet: capture point, time, lengths, layer stack, flow\n"
+		"\nexit status: 0 ok, 1 some input could not be read, 2 usage, 3 output not written\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return PT_EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("%s\n", PACKAGE_STRING);
+		return PT_EXIT_OK;
+	}
+	if (strcmp(cmd, "decode") != 0 && strcmp(cmd, "analyze") != 0) {
+		fprintf(stderr, "pathtrace: unknown command \"%s\"\n", cmd);
+		usage(stderr);
+		return PT_EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
+			struct pt_options tmp;
+			pt_options_init(&tmp);
+			pt_options_usage(cmd, stdout);
+			return PT_EXIT_OK;
+		}
+		if (strcmp(argv[i], "--") == 0)
+			break;
+	}
+
+	struct pt_options o;
+	char err[512];
+	pt_options_init(&o);
+	o.command = cmd;
+	if (!pt_options_parse(&o, argc - 2, (const char *const *)(argv + 2), err, sizeof err)) {
+		report(err);
+		pt_options_free(&o);
+		return PT_EXIT_USAGE;
+	}
+	if (o.nfiles == 0 && !o.explain) {
+		report("no capture files given");
+		fprintf(stderr, "try: pathtrace %s --help\n", cmd);
+		pt_options_free(&o);
+		return PT_EXIT_USAGE;
+	}
+	int rc = strcmp(cmd, "decode") == 0 ? pt_cmd_decode(&o, report) : pt_cmd_analyze(&o, report);
+	pt_options_free(&o);
+	return rc;
+}

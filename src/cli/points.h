@@ -1,0 +1,24 @@
+/* Capture points at the input edge: names from files and --name, copied
+ * into the point model, and the options that name points (--role,
+ * --clock-offset, --reference) turned into indexes before the pass starts. */
+#ifndef PATHTRACE_CLI_POINTS_H
+#define PATHTRACE_CLI_POINTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analysis/analysis.h"
+#include "cli/options.h"
+#include "pathtrace/capture.h"
+
+/* The --name given for a capture file, or NULL. */
+const char *pt_cli_name_for_file(const struct pt_options *o, const char *file);
+/* Adds the points the capture set has and the model has not yet; false when
+ * memory ran out. */
+bool pt_cli_sync_points(struct pt_points *ps, const struct pt_capset *cs);
+/* Applies --role, --clock-offset and --reference to the points and cfg:
+ * false with the first unknown name in err. */
+bool pt_cli_apply_point_options(struct pt_points *ps, const struct pt_options *o, struct pt_analysis_config *cfg,
+				char *err, size_t errlen);
+
+#endif

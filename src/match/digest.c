@@ -1,0 +1,99 @@
+/* Decoded frame in, digest out. */
+#include <config.h>
+
+#include <string.h>
+
+#include "match/digest.h"
+
+static uint64_t encapsulations(const struct pt_decoded *d)
+{
+	const uint64_t shown = 1ull << PT_P_VLAN | 1ull << PT_P_MPLS | 1ull << PT_P_GRE | 1ull << PT_P_ERSPAN |
+			       1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE;
+	const uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE;
+	uint64_t layers = 0;
+	for (unsigned i = 0; i < d->nlayers; i++)
+		layers |= 1ull << d->layers[i].proto;
+	uint64_t bits = layers & shown;
+	/* IP directly in IP: no tunnel header of its own to name it. */
+	if (d->nips > 1 && d->layers[0].proto != PT_P_NONE && !(layers & tunnels))
+		bits |= 1ull << PT_P_IPV4;
+	return bits;
+}
+
+static void quoted_key(const struct pt_icmp_quote *q, struct pt_flow_key *k)
+{
+	memset(k, 0, sizeof *k);
+	if (!q->present)
+		return;
+	k->version = q->version;
+	k->proto = q->proto;
+	memcpy(k->src, q->src, 16);
+	memcpy(k->dst, q->dst, 16);
+	if (q->has_ports) {
+		k->sport = q->sport;
+		k->dport = q->dport;
+		k->has_ports = true;
+	} else if (q->has_echo_id) {
+		k->sport = q->echo_id; /* flows of echoes are keyed by identifier */
+		k->has_ports = true;
+	}
+}
+
+void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8_t *frame, uint32_t point,
+		    int64_t ts, uint32_t len, uint32_t caplen)
+{
+	memset(g, 0, sizeof *g);
+	g->ts = ts;
+	g->point = point;
+	g->len = len;
+	g->caplen = caplen;
+	g->status = (uint8_t)d->status;
+	if (d->nlayers && d->layers[0].proto == PT_P_SLL2 && caplen >= 8) {
+		g->has_ifindex = true;
+		g->ifindex = (uint32_t)frame[4] << 24 | (uint32_t)frame[5] << 16 | (uint32_t)frame[6] << 8 | frame[7];
+	}
+	g->encap_bits = encapsulations(d);
+	g->vlan_count = d->vlan_count;
+	const struct pt_ip *outer = pt_outer_ip(d), *ip = pt_inner_ip(d);
+	if (!ip)
+		return;
+	g->nips = d->nips;
+	g->outer_version = outer->version;
+	g->outer_len = outer->total_len;
+	for (unsigned i = 0; i < d->nips; i++) {
+		g->len_from_frame = g->len_from_frame || d->ips[i].len_from_frame;
+		if (d->ips[i].is_frag) {
+			g->fragmented = true;
+			if (d->ips[i].total_len > g->frag_len)
+				g->frag_len = d->ips[i].total_len;
+		}
+	}
+	g->ip = (struct pt_digest_ip){ .version = ip->version, .proto = ip->proto, .hdr_len = ip->hdr_len,
+				       .total_len = ip->total_len, .id = ip->id, .frag_off = ip->frag_off,
+				       .df = ip->df, .mf = ip->mf, .is_frag = ip->is_frag };
+	pt_flow_key_from(d, &g->key);
+	g->l4_proto = d->l4_proto;
+	g->payload_len = d->payload_len;
+	if (d->l4_proto == PT_P_TCP) {
+		g->tcp_seq = d->tcp.seq;
+		g->tcp_flags = d->tcp.flags;
+		g->tcp_hdr_len = d->tcp.hdr_len;
+		if (d->tcp.flags & 0x02)
+			g->tcp_mss = d->tcp.mss;
+	}
+	if ((d->l4_proto == PT_P_ICMP || d->l4_proto == PT_P_ICMPV6) && d->icmp.mtu) {
+		g->icmp_mtu = d->icmp.mtu;
+		quoted_key(&d->icmp.quote, &g->icmp_quoted);
+	}
+	if (ip->version == 4 && ip->is_frag) {
+		g->kind = PT_DG_FRAGMENT;
+		g->dg_key = pt_datagram_key(ip);
+	} else if (d->l4_proto == PT_P_TCP && d->payload_len > 0 && !(d->tcp.flags & 0x02)) {
+		g->kind = PT_DG_TCP_DATA;
+	} else {
+		g->kind = PT_DG_WHOLE;
+		g->fingerprint = pt_fingerprint(d, frame);
+		if (ip->version == 4 && !ip->df)
+			g->dg_key = pt_datagram_key(ip);
+	}
+}

@@ -1,0 +1,92 @@
+/* The point model: every capture point the analysis knows, by index. A
+ * name, file and link type come in from the captures (the input edge) and go
+ * out in the reports (the output edge); inside, a point is its index, its
+ * role, its clock and its statistics.
+ *
+ * Who writes what:
+ *   identity (name, file, linktype, name_role)   cli, when the capture opens
+ *   given_role, given_offset_s                   cli, from --role / --clock-offset
+ *   stats                                        match (match/point-stats.c), once per packet
+ *   role                                         analysis/roles.c
+ *   clock                                        analysis/clock.c
+ */
+#ifndef PATHTRACE_MODEL_POINT_H
+#define PATHTRACE_MODEL_POINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a capture point is to path order. */
+enum pt_point_role {
+	PT_ROLE_HOP = 0,     /* the packet passes through it */
+	PT_ROLE_BRIDGE = 1,  /* a promiscuous bridge device: a copy taken while forwarding between ports */
+	PT_ROLE_VANTAGE = 2, /* sees packets of several hops (-i any): not a hop of its own */
+};
+
+struct pt_point_stats {
+	uint64_t packets, bytes, ip_packets;
+	int64_t first_ts, last_ts;
+	bool fine_ts;                /* some timestamp is not a whole microsecond */
+	uint32_t max_frame_len;
+	uint32_t max_ip_len;         /* outermost IP length, super-frames included */
+	uint32_t max_plain_ip_len;   /* outermost IP length of frames that are not super-frames */
+	uint64_t gso_frames, malformed, truncated;
+	uint64_t fragments;          /* IPv4 fragments (counted by the matcher) */
+	uint64_t duplicates;         /* copies of one packet at this point (counted by the matcher) */
+	uint32_t max_frag_len;       /* largest IPv4/IPv6 fragment, IP total length */
+	uint64_t encap_seen;         /* bit per enum pt_proto: vlan, mpls, gre, erspan, vxlan, geneve; ipv4 for IP-in-IP */
+	/* Encapsulation cost per packet: 4 bytes per VLAN tag plus outer IP minus
+	 * inner IP. Tags cost wire bytes but not IP MTU, so the largest tunnel
+	 * overhead, which does, is kept apart. */
+	uint64_t overhead_bytes, overhead_packets, vlan_packets;
+	uint32_t tunnel_overhead_max;
+	bool ipv6_underlay;
+	uint32_t ifindex;            /* LINUX_SLL2: the first interface index seen */
+	bool aggregate;              /* several interfaces in one capture (-i any) */
+};
+
+struct pt_point_clock {
+	double offset_s;   /* this point's clock minus the reference's */
+	double uncert_s;
+	bool known;
+	bool forced;       /* given with --clock-offset */
+	int via;           /* point the offset was estimated against, -1 none */
+};
+
+struct pt_point {
+	char *name, *file;
+	int linktype;
+	enum pt_point_role name_role; /* what the interface name suggests */
+	bool role_given, offset_given; /* by the user: they override what the analysis finds */
+	enum pt_point_role given_role;
+	double given_offset_s;
+	enum pt_point_role role;
+	struct pt_point_clock clock;
+	struct pt_point_stats stats;
+};
+
+struct pt_points {
+	struct pt_point *v;
+	size_t n, cap;
+};
+
+void pt_points_init(struct pt_points *ps);
+void pt_points_free(struct pt_points *ps);
+/* Adds a point; its index, or -1 when memory ran out. */
+long pt_points_add(struct pt_points *ps, const char *name, const char *file, int linktype);
+
+/* The role an interface name suggests: Linux bridge devices by their
+ * conventional names, everything else a hop. */
+enum pt_point_role pt_point_role_from_name(const char *name);
+/* "hop", "bridge", "vantage"; and back (-1 for anything else). */
+const char *pt_point_role_name(enum pt_point_role r);
+int pt_point_role_parse(const char *s);
+
+/* The clock offset to apply, 0 when unknown. */
+static inline double pt_point_offset(const struct pt_point *p)
+{
+	return p->clock.known ? p->clock.offset_s : 0.0;
+}
+
+#endif

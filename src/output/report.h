@@ -1,0 +1,29 @@
+/* The output contract of `pathtrace analyze`: CSV files (columns in
+ * doc/output.md), summary.txt and the charts, all made from an analysis
+ * that is done. */
+#ifndef PATHTRACE_OUTPUT_REPORT_H
+#define PATHTRACE_OUTPUT_REPORT_H
+
+#include <stdio.h>
+
+#include "analysis/analysis.h"
+
+/* Writes every file into dir (created with its parents): 0, or -1 with a
+ * one-line reason naming the file in err. */
+int pt_report_write(const struct pt_analysis *a, const char *dir, char *err, size_t errlen);
+/* The summary a person reads: points, flows and paths, hops, findings. */
+void pt_report_summary(const struct pt_analysis *a, FILE *fp);
+/* Writes the chart scripts into dir and renders them with gnuplot (NULL:
+ * $PATHTRACE_GNUPLOT, else gnuplot on PATH). 0 with what happened in note, or
+ * -1 when a script could not be written or gnuplot failed. */
+int pt_plot_write(const struct pt_analysis *a, const char *dir, const char *gnuplot, char *note, size_t notelen);
+
+/* A flow's distinct paths (signatures merged by the points seen), most
+ * common first. An array of *n to free, or NULL. */
+struct pt_path_count {
+	pt_pset seen;
+	uint64_t count;
+};
+struct pt_path_count *pt_flow_paths(const struct pt_flow *f, size_t *n);
+
+#endif

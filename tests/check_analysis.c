@@ -1,0 +1,440 @@
+/* The analysis modules on small hand-built packet sequences with known
+ * answers: clock offsets, path order, bridge placement, loss accounting,
+ * roles, many points, and the bounds that become findings. */
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "check_feed.h"
+#include "check_pathtrace.h"
+
+/* A scenario: points, then packets in any order, fed sorted by time as the
+ * capture merge would. */
+struct scenario {
+	struct pt_points points;
+	struct feed_pkt *pkts;
+	size_t n, cap;
+	struct pt_analysis *a;
+};
+
+static void sc_init(struct scenario *s, unsigned npoints, const char *const *names)
+{
+	memset(s, 0, sizeof *s);
+	feed_points(&s->points, npoints, names);
+}
+
+static void sc_add(struct scenario *s, struct feed_pkt p)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->pkts = realloc(s->pkts, s->cap * sizeof *s->pkts);
+		ck_assert_ptr_nonnull(s->pkts);
+	}
+	s->pkts[s->n++] = p;
+}
+
+static int by_ts(const void *x, const void *y)
+{
+	const struct feed_pkt *a = x, *b = y;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->point < b->point ? -1 : a->point > b->point;
+}
+
+static struct pt_analysis *sc_run(struct scenario *s, long reference)
+{
+	struct pt_analysis_config cfg = { .window_ns = MS(1000), .reorder_ns = MS(5), .dup_ns = US(500),
+					  .reference = reference };
+	qsort(s->pkts, s->n, sizeof *s->pkts, by_ts);
+	s->a = pt_analysis_new(&cfg, &s->points);
+	ck_assert_ptr_nonnull(s->a);
+	for (size_t i = 0; i < s->n; i++)
+		feed(s->a, &s->pkts[i]);
+	pt_analysis_finish(s->a);
+	return s->a;
+}
+
+static void sc_free(struct scenario *s)
+{
+	pt_analysis_free(s->a);
+	pt_points_free(&s->points);
+	free(s->pkts);
+}
+
+/* The flow of src:sport > dst:dport (UDP), or NULL. */
+static const struct pt_flow *flow_of(const struct pt_analysis *a, uint32_t src, uint16_t sport, uint32_t dst,
+				     uint16_t dport)
+{
+	struct feed_pkt p = { .src = src, .dst = dst, .sport = sport, .dport = dport };
+	struct pt_digest g;
+	feed_digest(&g, &p);
+	return pt_flows_find(&a->match.flows, &g.key);
+}
+
+static void assert_path(const struct pt_analysis *a, const struct pt_flow *f, const unsigned *want, unsigned n)
+{
+	ck_assert_ptr_nonnull(f);
+	const struct pt_path *path = pt_analysis_path(a, f->id);
+	ck_assert_uint_eq(path->n, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_msg(path->order[i] == want[i], "position %u: point %u, expected %u", i, path->order[i], want[i]);
+}
+
+static const struct pt_hop *hop_of(const struct pt_analysis *a, uint32_t flow, unsigned from, unsigned to)
+{
+	for (size_t i = 0; i < a->hops.n; i++)
+		if (a->hops.v[i].flow_id == flow && a->hops.v[i].from == from && a->hops.v[i].to == to)
+			return &a->hops.v[i];
+	return NULL;
+}
+
+static size_t count_findings(const struct pt_analysis *a, enum pt_finding_id id)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->findings.n; i++)
+		n += a->findings.v[i].id == id;
+	return n;
+}
+
+#define A FEED_IP(10, 0, 0, 1)
+#define B FEED_IP(10, 0, 0, 2)
+
+/* Host b's clock runs 250 ms ahead; the wire takes 100 us each way. NTP's
+ * minimum-delay estimate is exact on symmetric delays, give or take half
+ * the round trip. */
+START_TEST(test_clock_offset_two_way)
+{
+	struct scenario s;
+	static const char *const names[] = { "a-eth0", "b-eth0" };
+	sc_init(&s, 2, names);
+	const int64_t ahead = MS(250), wire = US(100) + 7; /* +7 ns: nanosecond files */
+	for (int i = 0; i < 20; i++) {
+		int64_t t = MS(10) * i;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .src = A, .dst = B, .sport = 1000, .dport = 2000,
+					      .ip_id = (uint16_t)i, .tag = 1 });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + wire + ahead, .src = A, .dst = B, .sport = 1000,
+					      .dport = 2000, .ip_id = (uint16_t)i, .tag = 1 });
+		int64_t r = t + MS(5);
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = r + ahead, .src = B, .dst = A, .sport = 2000, .dport = 1000,
+					      .ip_id = (uint16_t)(100 + i), .tag = 2 });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = r + wire, .src = B, .dst = A, .sport = 2000, .dport = 1000,
+					      .ip_id = (uint16_t)(100 + i), .tag = 2 });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert_uint_eq(a->reference, 0);
+	const struct pt_point_clock *c = &a->points->v[1].clock;
+	ck_assert(c->known);
+	ck_assert_double_eq_tol(c->offset_s, 0.25, 1e-9);
+	ck_assert_double_eq_tol(c->uncert_s, 100.007e-6, 1e-12);
+	ck_assert_int_eq(c->via, 0);
+	ck_assert(a->points->v[0].clock.known);
+	ck_assert_double_eq(a->points->v[0].clock.offset_s, 0);
+	/* Latency is corrected by the offset: 100 us on the hop, both ways. */
+	const struct pt_flow *f = flow_of(a, A, 1000, B, 2000);
+	const struct pt_hop *h = hop_of(a, f->id, 0, 1);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h->matched, 20);
+	ck_assert_double_eq_tol(h->p50_us, 100.007, 1e-6);
+	ck_assert_uint_eq(count_findings(a, PT_F_CLOCK_OFFSET), 1);
+	const struct pt_finding *x = pt_findings_find((struct pt_findings *)&a->findings, PT_F_LOSS_HOP, PT_ANY_FLOW, 0, 1);
+	ck_assert_ptr_null(x);
+	sc_free(&s);
+}
+END_TEST
+
+/* A given offset overrides the estimate and is reported as given. */
+START_TEST(test_clock_offset_given)
+{
+	struct scenario s;
+	sc_init(&s, 2, NULL);
+	s.points.v[1].offset_given = true;
+	s.points.v[1].given_offset_s = -0.5;
+	for (int i = 0; i < 5; i++) {
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = MS(600 + 10 * i), .ip_id = (uint16_t)i });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = MS(600 + 10 * i) + US(20) - MS(500), .ip_id = (uint16_t)i });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert(a->points->v[1].clock.forced);
+	ck_assert_double_eq(a->points->v[1].clock.offset_s, -0.5);
+	const struct pt_hop *h = hop_of(a, 1, 0, 1);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_double_eq_tol(h->p50_us, 20.0, 1e-9);
+	size_t k;
+	for (k = 0; k < a->findings.n && a->findings.v[k].id != PT_F_CLOCK_OFFSET; k++)
+		;
+	ck_assert_uint_lt(k, a->findings.n);
+	ck_assert(a->findings.v[k].u.clock.given);
+	ck_assert_int_eq(a->findings.v[k].point, 1);
+	sc_free(&s);
+}
+END_TEST
+
+/* Points on one host, listed out of order: the path follows the packets,
+ * both ways. */
+START_TEST(test_path_order_both_directions)
+{
+	struct scenario s;
+	sc_init(&s, 3, NULL);
+	/* forward: p1 -> p0 -> p2; reverse: p2 -> p0 -> p1 */
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(1) * i + 3;
+		uint16_t id = (uint16_t)i;
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t, .src = A, .dst = B, .sport = 5, .dport = 6, .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t + US(10), .src = A, .dst = B, .sport = 5, .dport = 6,
+					      .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + US(25), .src = A, .dst = B, .sport = 5, .dport = 6,
+					      .ip_id = id });
+		int64_t r = t + US(500);
+		uint16_t rid = (uint16_t)(1000 + i);
+		sc_add(&s, (struct feed_pkt){ .point = 2, .ts = r, .src = B, .dst = A, .sport = 6, .dport = 5, .ip_id = rid });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = r + US(12), .src = B, .dst = A, .sport = 6, .dport = 5,
+					      .ip_id = rid });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = r + US(30), .src = B, .dst = A, .sport = 6, .dport = 5,
+					      .ip_id = rid });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	static const unsigned fwd[] = { 1, 0, 2 }, rev[] = { 2, 0, 1 };
+	assert_path(a, flow_of(a, A, 5, B, 6), fwd, 3);
+	assert_path(a, flow_of(a, B, 6, A, 5), rev, 3);
+	const struct pt_hop *h = hop_of(a, flow_of(a, A, 5, B, 6)->id, 0, 2);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_double_eq_tol(h->min_us, 15.0, 1e-9);
+	ck_assert_double_eq_tol(h->max_us, 15.0, 1e-9);
+	ck_assert_uint_eq(h->lost, 0);
+	ck_assert_uint_eq(a->findings.n, 0);
+	sc_free(&s);
+}
+END_TEST
+
+/* Ten packets pass p0 and p1; three never reach p2, which goes on
+ * capturing: three lost on p1 > p2, an error (30 %). */
+START_TEST(test_loss_on_one_hop)
+{
+	struct scenario s;
+	sc_init(&s, 3, NULL);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(2) * i;
+		uint16_t id = (uint16_t)i;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .ip_id = id, .ip_len = 200 });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + US(5), .ip_id = id, .ip_len = 200 });
+		if (i < 3 || i > 5)
+			sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + US(9), .ip_id = id, .ip_len = 200 });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	const struct pt_flow *f = flow_of(a, A, 0, B, 0);
+	static const unsigned want[] = { 0, 1, 2 };
+	assert_path(a, f, want, 3);
+	ck_assert_uint_eq(f->packets, 10);
+	const struct pt_hop *h1 = hop_of(a, f->id, 0, 1), *h2 = hop_of(a, f->id, 1, 2);
+	ck_assert_uint_eq(h1->matched, 10);
+	ck_assert_uint_eq(h1->lost, 0);
+	ck_assert_uint_eq(h2->matched, 7);
+	ck_assert_uint_eq(h2->lost, 3);
+	ck_assert_uint_eq(h2->lost_min_len, 200);
+	ck_assert_uint_eq(h2->passed_max_len, 200);
+	struct pt_finding *x = pt_findings_find(&s.a->findings, PT_F_LOSS_HOP, f->id, 1, 2);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(x->severity, PT_SEV_ERROR);
+	ck_assert_uint_eq(x->u.loss.lost, 3);
+	ck_assert_uint_eq(x->u.loss.total, 10);
+	ck_assert_int_eq(x->u.loss.cause, PT_LOSS_UNEXPLAINED);
+	ck_assert_uint_eq(count_findings(a, PT_F_LOSS_HOP), 1);
+	sc_free(&s);
+}
+END_TEST
+
+/* A point that has not started capturing yet, or has stopped, loses
+ * nothing: packets more than a window before its first or after its last
+ * packet are not counted against it. */
+START_TEST(test_no_loss_where_not_capturing)
+{
+	struct scenario s;
+	sc_init(&s, 2, NULL);
+	for (int i = 0; i < 40; i++) {
+		int64_t t = MS(100) * i;
+		if (t > MS(400) && t < MS(1500))
+			continue; /* within a window of p1's start: see issue 11 */
+		if (t > MS(2500) && t < MS(3600))
+			continue;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .ip_id = (uint16_t)i });
+		/* p1 captures from 1.5 s to 2.5 s only */
+		if (t >= MS(1500) && t <= MS(2500))
+			sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + US(3), .ip_id = (uint16_t)i });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	const struct pt_hop *h = hop_of(a, 1, 0, 1);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(h->matched, 11);
+	ck_assert_uint_eq(h->lost, 0);
+	ck_assert_uint_eq(count_findings(a, PT_F_LOSS_HOP), 0);
+	sc_free(&s);
+}
+END_TEST
+
+/* A bridge's copy is stamped with its ingress port's time: it goes between
+ * its ports whatever the stamps say, and says so once. */
+START_TEST(test_bridge_between_ports)
+{
+	struct scenario s;
+	static const char *const names[] = { "cn1-eth1", "cn1-br0", "cn1-tap1" };
+	sc_init(&s, 3, names);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(1) * i + 1;
+		uint16_t id = (uint16_t)i;
+		sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t, .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t, .ip_id = id }); /* the tap's stamp */
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t + US(20), .ip_id = id });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert_int_eq(a->points->v[1].role, PT_ROLE_BRIDGE);
+	ck_assert_int_eq(a->points->v[0].role, PT_ROLE_HOP);
+	static const unsigned want[] = { 2, 1, 0 };
+	assert_path(a, flow_of(a, A, 0, B, 0), want, 3);
+	ck_assert_uint_eq(count_findings(a, PT_F_LOSS_HOP), 0);
+	sc_free(&s);
+}
+END_TEST
+
+/* A capture of several interfaces (-i any) is a vantage point: off paths. */
+START_TEST(test_any_capture_is_vantage)
+{
+	struct scenario s;
+	sc_init(&s, 3, NULL);
+	struct pt_analysis_config cfg = { .window_ns = MS(1000), .reorder_ns = MS(5), .dup_ns = US(500), .reference = -1 };
+	struct pt_analysis *a = pt_analysis_new(&cfg, &s.points);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(1) * i;
+		struct feed_pkt p = { .point = 0, .ts = t, .ip_id = (uint16_t)i };
+		feed(a, &p);
+		struct pt_digest g;
+		p.point = 2;
+		p.ts = t + US(2);
+		feed_digest(&g, &p);
+		g.has_ifindex = true;
+		g.ifindex = 3 + (uint32_t)(i % 2); /* two interfaces in one capture */
+		pt_analysis_packet(a, &g);
+		p.point = 1;
+		p.ts = t + US(4);
+		feed(a, &p);
+	}
+	pt_analysis_finish(a);
+	ck_assert(s.points.v[2].stats.aggregate);
+	ck_assert_int_eq(s.points.v[2].role, PT_ROLE_VANTAGE);
+	s.a = a;
+	static const unsigned want[] = { 0, 1 };
+	assert_path(a, flow_of(a, A, 0, B, 0), want, 2);
+	sc_free(&s);
+}
+END_TEST
+
+/* No limit on points: a chain of 300, in order, nothing lost. */
+START_TEST(test_three_hundred_points)
+{
+	enum { N = 300, PACKETS = 4 };
+	struct scenario s;
+	sc_init(&s, N, NULL);
+	for (int i = 0; i < PACKETS; i++)
+		for (unsigned p = 0; p < N; p++)
+			sc_add(&s, (struct feed_pkt){ .point = N - 1 - p, .ts = MS(10) * i + US(1) * p + 1,
+						      .ip_id = (uint16_t)i });
+	const struct pt_analysis *a = sc_run(&s, -1);
+	const struct pt_flow *f = flow_of(a, A, 0, B, 0);
+	ck_assert_uint_eq(f->packets, PACKETS);
+	const struct pt_path *path = pt_analysis_path(a, f->id);
+	ck_assert_uint_eq(path->n, N);
+	for (unsigned k = 0; k < N; k++)
+		ck_assert_uint_eq(path->order[k], N - 1 - k);
+	ck_assert_uint_eq(a->hops.n, N - 1);
+	for (size_t k = 0; k < a->hops.n; k++) {
+		ck_assert_uint_eq(a->hops.v[k].matched, PACKETS);
+		ck_assert_uint_eq(a->hops.v[k].lost, 0);
+	}
+	sc_free(&s);
+}
+END_TEST
+
+/* More identical packets in flight than the matcher keeps: the bound is a
+ * finding. */
+START_TEST(test_identical_flood_is_a_finding)
+{
+	struct scenario s;
+	sc_init(&s, 2, NULL);
+	for (int i = 0; i < PT_SAME_KEY_MAX + 6; i++)
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = MS(1) * i, .ip_id = 0, .tag = 9 });
+	sc_add(&s, (struct feed_pkt){ .point = 1, .ts = MS(500), .ip_id = 0, .tag = 9 });
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert_uint_eq(a->match.identical_capped, 6);
+	ck_assert_uint_eq(count_findings(a, PT_F_LIMIT_IDENTICAL), 1);
+	size_t k;
+	for (k = 0; a->findings.v[k].id != PT_F_LIMIT_IDENTICAL; k++)
+		;
+	ck_assert_uint_eq(a->findings.v[k].u.limit.count, 6);
+	ck_assert_uint_eq(a->findings.v[k].u.limit.bound, PT_SAME_KEY_MAX);
+	sc_free(&s);
+}
+END_TEST
+
+/* Copies at one point are counted once, and said. */
+START_TEST(test_copies_are_a_finding)
+{
+	struct scenario s;
+	sc_init(&s, 2, NULL);
+	for (int i = 0; i < 5; i++) {
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = MS(1) * i, .ip_id = (uint16_t)i });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = MS(1) * i + US(3), .ip_id = (uint16_t)i });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = MS(1) * i + US(9), .ip_id = (uint16_t)i });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert_uint_eq(a->points->v[0].stats.duplicates, 5);
+	ck_assert_uint_eq(flow_of(a, A, 0, B, 0)->packets, 5);
+	ck_assert_uint_eq(count_findings(a, PT_F_CAPTURE_DUPLICATES), 1);
+	ck_assert_int_eq(a->findings.v[0].point, 0);
+	ck_assert_uint_eq(a->findings.v[0].u.dup.count, 5);
+	sc_free(&s);
+}
+END_TEST
+
+/* The module table runs every stage after the ones it depends on. */
+START_TEST(test_module_order)
+{
+	static const char *const before[][2] = {
+		{ "roles", "clock" }, { "clock", "order" }, { "order", "hops" }, { "hops", "loss" },
+		{ "loss", "mtu" },    { "icmp", "mtu" },    { "hops", "latency" },
+	};
+	for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
+		long x = -1, y = -1;
+		for (size_t i = 0; i < pt_nmodules; i++) {
+			if (strcmp(pt_modules[i].name, before[k][0]) == 0)
+				x = (long)i;
+			if (strcmp(pt_modules[i].name, before[k][1]) == 0)
+				y = (long)i;
+		}
+		ck_assert_msg(x >= 0 && y > x, "%s must run before %s", before[k][0], before[k][1]);
+	}
+}
+END_TEST
+
+Suite *pt_analysis_suite(void)
+{
+	Suite *s = suite_create("analysis");
+	TCase *tc = tcase_create("analysis");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_clock_offset_two_way);
+	tcase_add_test(tc, test_clock_offset_given);
+	tcase_add_test(tc, test_path_order_both_directions);
+	tcase_add_test(tc, test_loss_on_one_hop);
+	tcase_add_test(tc, test_no_loss_where_not_capturing);
+	tcase_add_test(tc, test_bridge_between_ports);
+	tcase_add_test(tc, test_any_capture_is_vantage);
+	tcase_add_test(tc, test_three_hundred_points);
+	tcase_add_test(tc, test_identical_flood_is_a_finding);
+	tcase_add_test(tc, test_copies_are_a_finding);
+	tcase_add_test(tc, test_module_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PT_CHECK_MAIN(pt_analysis_suite, pt_mtu_suite)

@@ -1,0 +1,671 @@
+/* The matcher on small known answers: fingerprints and digests of real
+ * frames, then sightings across points folded into flow aggregates, driven
+ * exactly as src/analysis/analysis.c drives it, and the super-frame sizing. */
+#include <config.h>
+
+#include <string.h>
+
+#include <pcap/dlt.h>
+
+#include "check_pathtrace.h"
+#include "check_feed.h"
+#include "match/digest.h"
+#include "match/flow.h"
+#include "match/match.h"
+#include "model/point.h"
+
+/* ---- frames to digests ---- */
+
+static void digest_of(struct pt_digest *g, const struct fb *f, uint32_t point, int64_t ts)
+{
+	struct pt_decoded d;
+	ck_assert_int_eq(pt_decode(&d, f->b, (uint32_t)f->n, (uint32_t)f->n, DLT_EN10MB, NULL), PT_OK);
+	pt_digest_make(g, &d, f->b, point, ts, (uint32_t)f->n, (uint32_t)f->n);
+}
+
+/* One UDP packet 10.0.0.1:5000 > 10.0.0.2:6000 and what a hop may or may not change of it. */
+struct udp_frame {
+	bool vlan, vxlan;
+	uint8_t ttl, mac, csum; /* 0: the builder's */
+	uint16_t id;            /* 0: 0x1234 */
+	size_t paylen;          /* 0: 16 */
+	unsigned flip;          /* payload byte flip - 1 inverted; 0 none */
+};
+
+static void build_udp(struct fb *f, const struct udp_frame *v)
+{
+	uint8_t pay[64];
+	size_t n = v->paylen ? v->paylen : 16;
+	ck_assert_uint_le(n, sizeof pay);
+	for (size_t i = 0; i < n; i++)
+		pay[i] = (uint8_t)('a' + i);
+	if (v->flip)
+		pay[v->flip - 1] ^= 0xff;
+	fb_init(f);
+	if (v->vxlan) {
+		fb_eth(f, 0x0800);
+		fb_ipv4_ex(f, 17, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2), 9, 0x4000, NULL, 0);
+		fb_udp(f, 33333, 4789);
+		fb_vxlan(f, 100);
+	}
+	size_t eth = f->n;
+	fb_eth(f, v->vlan ? 0x8100 : 0x0800);
+	if (v->vlan)
+		fb_vlan(f, 10, 0x0800);
+	size_t ip = f->n;
+	fb_ipv4_ex(f, 17, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), v->id ? v->id : 0x1234, 0x4000, NULL, 0);
+	fb_udp(f, 5000, 6000);
+	fb_bytes(f, pay, n);
+	fb_done(f);
+	if (v->mac)
+		f->b[eth + 5] = f->b[eth + 11] = v->mac;
+	if (v->ttl)
+		f->b[ip + 8] = v->ttl;
+	if (v->csum)
+		f->b[ip + 10] = f->b[ip + 11] = v->csum;
+}
+
+static uint64_t fp_of(const struct udp_frame *v)
+{
+	struct fb f;
+	struct pt_digest g;
+	build_udp(&f, v);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_WHOLE);
+	ck_assert_uint_ne(g.fingerprint, 0);
+	return g.fingerprint;
+}
+
+START_TEST(test_fingerprint)
+{
+	uint64_t base = fp_of(&(struct udp_frame){ 0 });
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .ttl = 3 }), base);
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .mac = 0x77 }), base);
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .csum = 0xbe }), base);
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .vlan = true }), base);
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .vxlan = true }), base);
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .vxlan = true, .vlan = true, .ttl = 1, .mac = 9, .csum = 1 }),
+			  base);
+	/* Only the first 16 payload bytes are hashed (they survive a small snap length). */
+	uint64_t b20 = fp_of(&(struct udp_frame){ .paylen = 20 });
+	ck_assert_uint_eq(fp_of(&(struct udp_frame){ .paylen = 20, .flip = 17 }), b20);
+	ck_assert_uint_ne(fp_of(&(struct udp_frame){ .paylen = 20, .flip = 16 }), b20);
+	ck_assert_uint_ne(fp_of(&(struct udp_frame){ .id = 0x1235 }), base);
+	ck_assert_uint_ne(fp_of(&(struct udp_frame){ .flip = 1 }), base);
+	ck_assert_uint_ne(fp_of(&(struct udp_frame){ .flip = 16 }), base);
+	/* 17 bytes whose first 16 are the same: only the length tells them apart. */
+	ck_assert_uint_ne(fp_of(&(struct udp_frame){ .paylen = 17 }), base);
+	ck_assert_uint_ne(fp_of(&(struct udp_frame){ .vxlan = true, .id = 1 }), base);
+}
+END_TEST
+
+START_TEST(test_digest_tunnel)
+{
+	/* Static: pt_flow_key_eq compares padding too. */
+	static const struct pt_flow_key inner = { .version = 4, .proto = 17, .src = { 10, 0, 0, 1 },
+						  .dst = { 10, 0, 0, 2 }, .sport = 5000, .dport = 6000,
+						  .has_ports = true };
+	struct fb f;
+	struct pt_digest plain, vx, vl;
+	build_udp(&f, &(struct udp_frame){ 0 });
+	digest_of(&plain, &f, 0, 0);
+	build_udp(&f, &(struct udp_frame){ .vxlan = true });
+	ck_assert_uint_eq(f.n, 108);
+	digest_of(&vx, &f, 0, 0);
+	build_udp(&f, &(struct udp_frame){ .vlan = true });
+	digest_of(&vl, &f, 0, 0);
+
+	/* The flow is the innermost 5-tuple, not the underlay's. */
+	ck_assert(pt_flow_key_eq(&vx.key, &inner));
+	ck_assert(pt_flow_key_eq(&plain.key, &inner));
+	ck_assert_uint_eq(plain.nips, 1);
+	ck_assert_uint_eq(plain.encap_bits, 0);
+	ck_assert_uint_eq(vx.nips, 2);
+	ck_assert_uint_eq(vx.outer_version, 4);
+	ck_assert_uint_eq(vx.ip.total_len, 44);
+	ck_assert_uint_eq(vx.outer_len - vx.ip.total_len, 50);
+	ck_assert_uint_eq(vx.encap_bits, 1ull << PT_P_VXLAN);
+	ck_assert_uint_eq(vl.encap_bits, 1ull << PT_P_VLAN);
+	ck_assert_uint_eq(vl.vlan_count, 1);
+
+	struct pt_point_stats ps = { 0 };
+	pt_point_account(&ps, &plain, false);
+	pt_point_account(&ps, &vx, false);
+	pt_point_account(&ps, &vl, false);
+	ck_assert_uint_eq(ps.ip_packets, 3);
+	ck_assert_uint_eq(ps.tunnel_overhead_max, 50);
+	ck_assert_uint_eq(ps.overhead_bytes, 50 + 4);
+	ck_assert_uint_eq(ps.overhead_packets, 2);
+	ck_assert_uint_eq(ps.vlan_packets, 1);
+	ck_assert_uint_eq(ps.max_ip_len, 94);
+	ck_assert_uint_eq(ps.encap_seen, 1ull << PT_P_VXLAN | 1ull << PT_P_VLAN);
+}
+END_TEST
+
+/* A UDP datagram with 24 payload bytes (IP payload 32), ID 77, DF clear:
+ * part 0 whole, 1 its first fragment (24 bytes), 2 its last (8 bytes). */
+static void frag_frame(struct fb *f, int part)
+{
+	uint8_t pay[24];
+	for (size_t i = 0; i < sizeof pay; i++)
+		pay[i] = (uint8_t)('A' + i);
+	fb_init(f);
+	fb_eth(f, 0x0800);
+	fb_ipv4_ex(f, 17, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 77, part == 1 ? 0x2000 : part == 2 ? 3 : 0, NULL, 0);
+	if (part == 2) {
+		fb_bytes(f, pay + 16, 8);
+	} else {
+		fb_udp(f, 7001, 7002);
+		fb_bytes(f, pay, part == 1 ? 16 : 24);
+	}
+	fb_done(f);
+	if (part == 1)
+		f->b[14 + 20 + 5] = 32; /* UDP length: the whole datagram's */
+}
+
+static void ip_frame(struct fb *f, uint8_t proto)
+{
+	fb_init(f);
+	fb_eth(f, 0x0800);
+	fb_ipv4(f, proto, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+}
+
+START_TEST(test_digest_kinds)
+{
+	static const uint8_t mss1448[4] = { 2, 4, 0x05, 0xa8 };
+	static const uint8_t data[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	struct fb f;
+	struct pt_digest g, whole;
+
+	build_udp(&f, &(struct udp_frame){ 0 });
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_WHOLE);
+	ck_assert_uint_eq(g.dg_key, 0); /* DF: never fragmented later */
+
+	ip_frame(&f, 1);
+	fb_icmp(&f, 8, 0, 0x00420001);
+	fb_done(&f);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_WHOLE);
+	ck_assert_uint_ne(g.fingerprint, 0);
+	ck_assert_uint_eq(g.l4_proto, PT_P_ICMP);
+	ck_assert(g.key.has_ports);
+	ck_assert_uint_eq(g.key.sport, 0x42); /* echoes are keyed by identifier */
+
+	ip_frame(&f, 6);
+	fb_tcp(&f, 40000, 80, 0x18, NULL, 0);
+	fb_bytes(&f, data, sizeof data);
+	fb_done(&f);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_TCP_DATA);
+	ck_assert_uint_eq(g.tcp_seq, 1000);
+	ck_assert_uint_eq(g.payload_len, 16);
+	ck_assert_uint_eq(g.fingerprint, 0);
+
+	/* A SYN is matched whole, even with data. */
+	ip_frame(&f, 6);
+	fb_tcp(&f, 40000, 80, 0x02, mss1448, sizeof mss1448);
+	fb_bytes(&f, data, sizeof data);
+	fb_done(&f);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_WHOLE);
+	ck_assert_uint_eq(g.tcp_mss, 1448);
+
+	/* A fragment and its whole datagram share the datagram key. */
+	frag_frame(&f, 0);
+	digest_of(&whole, &f, 0, 0);
+	ck_assert_uint_ne(whole.dg_key, 0);
+	frag_frame(&f, 1);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_FRAGMENT);
+	ck_assert_uint_eq(g.dg_key, whole.dg_key);
+	ck_assert(g.fragmented);
+	ck_assert_uint_eq(g.frag_len, 44);
+	ck_assert_uint_eq(g.key.sport, 7001);
+	frag_frame(&f, 2);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_FRAGMENT);
+	ck_assert_uint_eq(g.dg_key, whole.dg_key);
+	ck_assert_uint_eq(g.ip.frag_off, 24);
+	ck_assert(!g.key.has_ports);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0806);
+	fb_be32(&f, 0x00010800); /* ARP request: Ethernet, IPv4 */
+	fb_be32(&f, 0x06040001);
+	fb_zero(&f, 20);
+	fb_done(&f);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_NOT_IP);
+	ck_assert_uint_eq(g.nips, 0);
+	ck_assert_uint_eq(g.fingerprint, 0);
+}
+END_TEST
+
+/* ---- the matcher, driven as analysis.c drives it ---- */
+
+/* One matcher per test, reset by rig_init. */
+static struct rig {
+	struct pt_points pts;
+	struct pt_matcher m;
+	int64_t now;
+} r;
+
+static void rig_init(unsigned npoints)
+{
+	/* The CLI's defaults. */
+	static const struct pt_match_config cfg = { .window_ns = MS(1000), .reorder_ns = MS(5), .dup_ns = US(500) };
+	memset(&r, 0, sizeof r);
+	feed_points(&r.pts, npoints, NULL);
+	ck_assert(pt_match_init(&r.m, &cfg, &r.pts));
+}
+
+static struct pt_flow *rig_digest(const struct pt_digest *g)
+{
+	ck_assert_uint_lt(g->point, r.pts.n);
+	ck_assert_int_ge(g->ts, r.now); /* inputs are in time order */
+	r.now = g->ts;
+	struct pt_flow *f = pt_match_flow(&r.m, g);
+	bool super = pt_super_frame(f, g);
+	pt_point_account(&r.pts.v[g->point].stats, g, super);
+	if (f)
+		pt_match_packet(&r.m, g, f, super);
+	pt_match_expire(&r.m, r.now, false);
+	return f;
+}
+
+static struct pt_flow *rig_feed(struct feed_pkt p)
+{
+	struct pt_digest g;
+	feed_digest(&g, &p);
+	return rig_digest(&g);
+}
+
+static void rig_finish(void)
+{
+	pt_match_expire(&r.m, 0, true);
+	ck_assert_uint_eq(r.m.open, 0);
+	ck_assert_ptr_null(r.m.head);
+}
+
+static void rig_free(void)
+{
+	pt_match_free(&r.m);
+	pt_points_free(&r.pts);
+}
+
+/* Flow id, once finalised: packets in it, distinct signatures. */
+static struct pt_flow *flow_n(uint32_t id, uint64_t packets, uint32_t nsigs)
+{
+	struct pt_flow *f = pt_flows_by_id(&r.m.flows, id);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->packets, packets);
+	ck_assert_uint_eq(f->nsigs, nsigs);
+	return f;
+}
+
+#define SIG(f, ...) \
+	sig_seen((f), (const unsigned[]){ __VA_ARGS__ }, sizeof((unsigned[]){ __VA_ARGS__ }) / sizeof(unsigned))
+
+/* The signature seen at exactly the n points of want. */
+static const struct pt_pathsig *sig_seen(const struct pt_flow *f, const unsigned *want, size_t n)
+{
+	for (uint32_t i = 0; i < f->nsigs; i++) {
+		const struct pt_pathsig *s = &f->sigs[i];
+		bool all = pt_pset_count(r.m.psets, s->seen) == n;
+		for (size_t k = 0; all && k < n; k++)
+			all = pt_pset_has(r.m.psets, s->seen, want[k]);
+		if (all)
+			return s;
+	}
+	ck_abort_msg("no signature seen at exactly %zu points (flow %u has %u)", n, f->id, f->nsigs);
+	return NULL;
+}
+
+static void expect_pair(const struct pt_flow *f, unsigned a, unsigned b, uint64_t count, int64_t min, int64_t max)
+{
+	const struct pt_pair *p = pt_flow_pair(f, a, b);
+	ck_assert_msg(p != NULL, "no pair (%u, %u)", a, b);
+	ck_assert_uint_eq(p->count, count);
+	ck_assert_int_eq(p->min, min);
+	ck_assert_int_eq(p->max, max);
+}
+
+START_TEST(test_match_three_points)
+{
+	rig_init(3);
+	rig_feed((struct feed_pkt){ .point = 0, .ts = 0, .ip_id = 5, .tag = 1 });
+	rig_feed((struct feed_pkt){ .point = 1, .ts = US(10), .ip_id = 5, .tag = 1 });
+	rig_feed((struct feed_pkt){ .point = 2, .ts = US(30), .ip_id = 5, .tag = 1 });
+	ck_assert_uint_eq(r.m.open, 1);
+	rig_finish();
+	ck_assert_uint_eq(r.m.flows.n, 1);
+	struct pt_flow *f = flow_n(1, 1, 1);
+	ck_assert_uint_eq(f->sightings, 3);
+	const struct pt_pathsig *s = SIG(f, 0, 1, 2);
+	ck_assert_uint_eq(s->count, 1);
+	ck_assert_uint_eq(s->uncertain, PT_PSET_EMPTY);
+	ck_assert_uint_eq(s->not_started, PT_PSET_EMPTY);
+	ck_assert_uint_eq(f->npairs, 3);
+	expect_pair(f, 0, 1, 1, US(10), US(10));
+	expect_pair(f, 1, 2, 1, US(20), US(20));
+	expect_pair(f, 0, 2, 1, US(30), US(30));
+	rig_free();
+}
+END_TEST
+
+START_TEST(test_match_duplicate)
+{
+	rig_init(2);
+	rig_feed((struct feed_pkt){ .point = 0, .ts = 0, .ip_id = 5, .tag = 1 });
+	rig_feed((struct feed_pkt){ .point = 0, .ts = US(100), .ip_id = 5, .tag = 1 });
+	rig_feed((struct feed_pkt){ .point = 0, .ts = US(500), .ip_id = 5, .tag = 1 }); /* the window's edge */
+	rig_feed((struct feed_pkt){ .point = 1, .ts = MS(1), .ip_id = 5, .tag = 1 });
+	/* Past the duplicate window: the same bytes again, another packet. */
+	rig_feed((struct feed_pkt){ .point = 0, .ts = MS(2), .ip_id = 5, .tag = 1 });
+	rig_finish();
+	ck_assert_uint_eq(r.pts.v[0].stats.duplicates, 2);
+	ck_assert_uint_eq(r.pts.v[1].stats.duplicates, 0);
+	ck_assert_uint_eq(r.pts.v[0].stats.packets, 4);
+	struct pt_flow *f = flow_n(1, 2, 2);
+	ck_assert_uint_eq(SIG(f, 0, 1)->count, 1);
+	ck_assert_uint_eq(SIG(f, 0)->count, 1);
+	expect_pair(f, 0, 1, 1, MS(1), MS(1));
+	rig_free();
+}
+END_TEST
+
+START_TEST(test_match_identical_in_flight)
+{
+	rig_init(2);
+	/* Another packet first measures the 20 ms hop. */
+	rig_feed((struct feed_pkt){ .point = 0, .ts = 0, .ip_id = 1, .tag = 1 });
+	rig_feed((struct feed_pkt){ .point = 1, .ts = MS(20), .ip_id = 1, .tag = 1 });
+	/* Two identical packets 5 ms apart: by nearness alone the first arrival
+	 * would go to the second record (15 ms) and the second to the first (25 ms). */
+	rig_feed((struct feed_pkt){ .point = 0, .ts = MS(100), .tag = 9 });
+	rig_feed((struct feed_pkt){ .point = 0, .ts = MS(105), .tag = 9 });
+	ck_assert_uint_eq(r.m.open, 3);
+	rig_feed((struct feed_pkt){ .point = 1, .ts = MS(120), .tag = 9 });
+	rig_feed((struct feed_pkt){ .point = 1, .ts = MS(125), .tag = 9 });
+	ck_assert_uint_eq(r.m.open, 3);
+	rig_finish();
+	struct pt_flow *f = flow_n(1, 3, 1);
+	ck_assert_uint_eq(SIG(f, 0, 1)->count, 3);
+	ck_assert_uint_eq(f->npairs, 1);
+	expect_pair(f, 0, 1, 3, MS(20), MS(20));
+	ck_assert_uint_eq(r.pts.v[1].stats.duplicates, 0);
+	rig_free();
+}
+END_TEST
+
+/* Past the record's inline sightings, and past the 256 points a set
+ * builder holds on the stack. */
+START_TEST(test_match_many_points)
+{
+	enum { NP = 300 };
+	static unsigned want[NP];
+	rig_init(NP);
+	for (unsigned p = 0; p < NP; p++)
+		want[p] = p;
+	for (unsigned p = 0; p < 6; p++)
+		rig_feed((struct feed_pkt){ .point = p, .ts = US(10 * p), .sport = 1, .ip_id = 1, .tag = 1 });
+	for (unsigned p = 0; p < NP; p++)
+		rig_feed((struct feed_pkt){ .point = p, .ts = MS(10) + US(p), .sport = 2, .ip_id = 2, .tag = 2 });
+	ck_assert_uint_eq(r.m.open, 2);
+	rig_finish();
+	ck_assert_uint_eq(r.m.alloc_failures, 0);
+	struct pt_flow *f6 = flow_n(1, 1, 1);
+	ck_assert_uint_eq(sig_seen(f6, want, 6)->count, 1);
+	ck_assert_uint_eq(f6->npairs, 15);
+	expect_pair(f6, 0, 5, 1, US(50), US(50));
+	struct pt_flow *f300 = flow_n(2, 1, 1);
+	const struct pt_pathsig *s = sig_seen(f300, want, NP);
+	ck_assert_uint_eq(s->count, 1);
+	ck_assert_uint_eq(f300->npairs, NP * (NP - 1) / 2);
+	expect_pair(f300, 0, 299, 1, US(299), US(299));
+	expect_pair(f300, 255, 256, 1, US(1), US(1));
+	rig_free();
+}
+END_TEST
+
+/* The receiver's SYN-ACK announces MSS 1448, then the sender's 4344 bytes
+ * go out as one GSO super-frame at point 0 and as three segments at point 1. */
+static void tcp_bulk(void)
+{
+	struct feed_pkt p = { .proto = 6, .src = FEED_IP(10, 0, 0, 2), .dst = FEED_IP(10, 0, 0, 1), .sport = 80,
+			      .dport = 40000, .ip_len = 40, .tcp_seq = 5000, .tcp_flags = 0x12, .tcp_mss = 1448 };
+	rig_feed(p);
+	p.point = 1;
+	p.ts = US(20);
+	rig_feed(p);
+	p = (struct feed_pkt){ .point = 0, .ts = MS(1), .proto = 6, .sport = 40000, .dport = 80, .ip_id = 7,
+			       .ip_len = 40 + 3 * 1448, .tcp_seq = 1000 };
+	rig_feed(p);
+	p.point = 1;
+	p.ip_len = 40 + 1448;
+	for (unsigned k = 0; k < 3; k++) {
+		p.ts = MS(1) + US(40 + 10 * k);
+		p.ip_id = (uint16_t)(7 + k);
+		p.tcp_seq = 1000 + 1448 * k;
+		rig_feed(p);
+	}
+}
+
+START_TEST(test_match_tcp_super_frame)
+{
+	rig_init(2);
+	tcp_bulk();
+	ck_assert_uint_eq(r.pts.v[0].stats.gso_frames, 1);
+	ck_assert_uint_eq(r.pts.v[1].stats.gso_frames, 0);
+	ck_assert_uint_eq(r.pts.v[1].stats.max_plain_ip_len, 1488);
+	rig_finish();
+	ck_assert_uint_eq(r.m.flows.n, 2);
+	struct pt_flow *rev = flow_n(1, 1, 1), *f = flow_n(2, 3, 1);
+	ck_assert_ptr_eq(f->reverse, rev);
+	ck_assert_uint_eq(rev->mss, 1448);
+	ck_assert_uint_eq(f->bytes, 3 * 1488);
+	ck_assert_uint_eq(f->retransmits, 0);
+	const struct pt_pathsig *s = SIG(f, 0, 1);
+	ck_assert_uint_eq(s->count, 3);
+	/* The super-frame's estimate agrees with the real segments: sized. */
+	ck_assert(s->sized);
+	ck_assert_uint_eq(s->min_len, 1488);
+	ck_assert_uint_eq(s->max_len, 1488);
+	expect_pair(f, 0, 1, 3, US(40), US(60));
+	rig_free();
+}
+END_TEST
+
+START_TEST(test_match_tcp_retransmit)
+{
+	rig_init(2);
+	tcp_bulk();
+	/* The same IP ID: only the time tells a copy from a retransmission. */
+	struct feed_pkt p = { .point = 0, .ts = MS(1) + US(400), .proto = 6, .sport = 40000, .dport = 80,
+			      .ip_id = 7, .ip_len = 40 + 1448, .tcp_seq = 1000 };
+	struct pt_flow *f = rig_feed(p);
+	ck_assert_uint_eq(f->retransmits, 0);
+	p.ts = MS(3);
+	rig_feed(p);
+	ck_assert_uint_eq(f->retransmits, 1);
+	rig_finish();
+	flow_n(2, 4, 2);
+	ck_assert_uint_eq(SIG(f, 0, 1)->count, 3);
+	ck_assert_uint_eq(SIG(f, 0)->count, 1);
+	expect_pair(f, 0, 1, 3, US(40), US(60));
+	rig_free();
+}
+END_TEST
+
+/* The parts of the datagram named ("0": whole, "1": first fragment, "2":
+ * last) at point 0 from 0, then at point 1 from 100 us, 10 us apart. */
+static void frag_path(const char *at0, const char *at1)
+{
+	struct fb f;
+	struct pt_digest g;
+	rig_init(2);
+	for (unsigned p = 0; p < 2; p++)
+		for (unsigned i = 0; (p ? at1 : at0)[i]; i++) {
+			frag_frame(&f, (p ? at1 : at0)[i] - '0');
+			digest_of(&g, &f, p, US(100 * p + 10 * i));
+			rig_digest(&g);
+		}
+	rig_finish();
+}
+
+START_TEST(test_match_fragments)
+{
+	frag_path("0", "12");
+	ck_assert_uint_eq(r.pts.v[0].stats.fragments, 0);
+	ck_assert_uint_eq(r.pts.v[1].stats.fragments, 2);
+	/* The last fragment has no ports: a flow of its own, but no packet in it. */
+	ck_assert_uint_eq(r.m.flows.n, 2);
+	flow_n(2, 0, 0);
+	struct pt_flow *f = flow_n(1, 1, 1);
+	ck_assert_uint_eq(f->bytes, 52);
+	const struct pt_pathsig *s = SIG(f, 0, 1);
+	ck_assert_uint_eq(s->count, 1);
+	ck_assert_uint_eq(s->frag_incomplete, 0);
+	ck_assert_uint_eq(s->min_len, 44); /* the largest fragment crossed the narrow link */
+	expect_pair(f, 0, 1, 1, US(100), US(100));
+	ck_assert(pt_pset_has(r.m.psets, f->frag_points, 1));
+	ck_assert(!pt_pset_has(r.m.psets, f->frag_points, 0));
+	ck_assert_uint_eq(f->max_frag_len, 44);
+	rig_free();
+}
+END_TEST
+
+START_TEST(test_match_fragment_lost)
+{
+	frag_path("0", "1");
+	struct pt_flow *f = flow_n(1, 1, 1);
+	const struct pt_pathsig *s = SIG(f, 0);
+	ck_assert(!pt_pset_has(r.m.psets, s->seen, 1));
+	ck_assert_uint_eq(s->frag_incomplete, 1);
+	ck_assert_uint_eq(f->npairs, 0);
+	ck_assert(!pt_pset_has(r.m.psets, f->points, 1));
+	rig_free();
+	/* Fragmented at the source: the last fragment gives the datagram's size. */
+	frag_path("12", "1");
+	f = flow_n(1, 1, 1);
+	ck_assert_uint_eq(SIG(f, 0)->frag_incomplete, 1);
+	ck_assert_uint_eq(f->bytes, 52);
+	rig_free();
+}
+END_TEST
+
+/* A copy of the first fragment (a bridge, -i any) is no substitute for the
+ * last one: the datagram still did not arrive whole at point 1. */
+START_TEST(test_match_fragment_copy_not_complete)
+{
+	frag_path("0", "11");
+	struct pt_flow *f = flow_n(1, 1, 1);
+	ck_assert_msg(!pt_pset_has(r.m.psets, f->sigs[0].seen, 1),
+		      "point 1 counted as having the datagram from two copies of its first fragment");
+	ck_assert_uint_eq(SIG(f, 0)->frag_incomplete, 1);
+	ck_assert_uint_eq(r.pts.v[1].stats.duplicates, 1);
+	rig_free();
+}
+END_TEST
+
+START_TEST(test_match_expire_window)
+{
+	rig_init(1);
+	rig_feed((struct feed_pkt){ .point = 0, .ts = 0, .ip_id = 1, .tag = 1 });
+	rig_feed((struct feed_pkt){ .point = 0, .ts = MS(500), .ip_id = 2, .tag = 2 });
+	/* Window 1 s plus reorder 5 ms: a record from 0 is final after 1.005 s. */
+	static const struct {
+		int64_t now;
+		size_t open;
+		uint64_t packets;
+	} step[] = { { MS(1005), 2, 0 }, { MS(1005) + 1, 1, 1 }, { MS(1505), 1, 1 }, { MS(1505) + 1, 0, 2 } };
+	for (size_t i = 0; i < sizeof step / sizeof step[0]; i++) {
+		pt_match_expire(&r.m, step[i].now, false);
+		ck_assert_uint_eq(r.m.open, step[i].open);
+		ck_assert_uint_eq(r.m.flows.all[0]->packets, step[i].packets);
+	}
+	rig_free();
+}
+END_TEST
+
+/* ---- super-frames ---- */
+
+static struct pt_digest tcp_digest(uint32_t ip_len)
+{
+	struct pt_digest g;
+	feed_digest(&g, &(struct feed_pkt){ .proto = 6, .ip_len = ip_len, .tcp_seq = 1 });
+	return g;
+}
+
+START_TEST(test_super_frame_wire_len)
+{
+	struct pt_flow f = { 0 }, peer = { 0 };
+	struct pt_digest g = tcp_digest(40 + 2896);
+
+	/* No MSS known: only an IP length no Ethernet carries gives it away. */
+	ck_assert(pt_super_frame(&f, &g));
+	ck_assert_uint_eq(pt_wire_len(NULL, &g, true), 20 + 20 + 1460);
+	struct pt_digest g1460 = tcp_digest(40 + 1460);
+	ck_assert(!pt_super_frame(NULL, &g1460));
+	ck_assert_uint_eq(pt_wire_len(NULL, &g1460, false), 1500);
+
+	/* The sender's own MSS when the peer's SYN was not seen. */
+	f.mss = 1448;
+	ck_assert(pt_super_frame(&f, &g));
+	ck_assert_uint_eq(pt_wire_len(&f, &g, true), 20 + 20 + 1448);
+
+	/* The peer's MSS wins. */
+	f.reverse = &peer;
+	peer.mss = 1400;
+	ck_assert(pt_super_frame(&f, &g1460));
+	ck_assert_uint_eq(pt_wire_len(&f, &g1460, true), 20 + 20 + 1400);
+	struct pt_digest g1400 = tcp_digest(40 + 1400), g1401 = tcp_digest(40 + 1401);
+	ck_assert(!pt_super_frame(&f, &g1400));
+	ck_assert(pt_super_frame(&f, &g1401));
+	ck_assert_uint_eq(pt_wire_len(&f, &g1401, true), 1440);
+
+	/* No payload, or not TCP: never a super-frame by size. */
+	struct pt_digest ack = tcp_digest(40), udp;
+	ck_assert(!pt_super_frame(&f, &ack));
+	feed_digest(&udp, &(struct feed_pkt){ .ip_len = 9000 });
+	ck_assert(!pt_super_frame(NULL, &udp));
+	ck_assert_uint_eq(pt_wire_len(NULL, &udp, false), 9000);
+
+	/* An IP length of 0 (TSO) is one whatever the protocol; the estimate
+	 * never exceeds what the frame holds. */
+	udp.len_from_frame = true;
+	udp.ip.total_len = 1000;
+	ck_assert(pt_super_frame(NULL, &udp));
+	ck_assert_uint_eq(pt_wire_len(NULL, &udp, true), 1000);
+}
+END_TEST
+
+Suite *pt_match_suite(void)
+{
+	Suite *s = suite_create("match");
+	TCase *tc = tcase_create("match");
+	tcase_add_test(tc, test_fingerprint);
+	tcase_add_test(tc, test_digest_tunnel);
+	tcase_add_test(tc, test_digest_kinds);
+	tcase_add_test(tc, test_match_three_points);
+	tcase_add_test(tc, test_match_duplicate);
+	tcase_add_test(tc, test_match_identical_in_flight);
+	tcase_add_test(tc, test_match_tcp_super_frame);
+	tcase_add_test(tc, test_match_tcp_retransmit);
+	tcase_add_test(tc, test_match_fragments);
+	tcase_add_test(tc, test_match_fragment_lost);
+	tcase_add_test(tc, test_match_fragment_copy_not_complete);
+	tcase_add_test(tc, test_match_expire_window);
+	tcase_add_test(tc, test_super_frame_wire_len);
+	suite_add_tcase(s, tc);
+	/* One packet at 300 points folds 44850 pairs, each found by a linear
+	 * search of the flow's pairs: ~2 s plain, ~10 s under ASan. */
+	tc = tcase_create("many-points");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_match_many_points);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PT_CHECK_MAIN(pt_match_suite)

@@ -1,0 +1,191 @@
+/* The output layer: every finding kind has a stable name in the order the
+ * kinds are sorted, and a catalogue entry; the sentences are made from the
+ * records' numbers; findings come out most severe first; the report files
+ * are written. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/analysis.h"
+#include "check_feed.h"
+#include "check_pathtrace.h"
+#include "output/explain.h"
+#include "output/finding-text.h"
+#include "output/report.h"
+
+START_TEST(test_every_kind_named_in_order_and_documented)
+{
+	for (int id = 0; id < PT_F__COUNT; id++) {
+		const char *name = pt_finding_name((enum pt_finding_id)id);
+		ck_assert_msg(strcmp(name, "?") != 0, "kind %d has no name", id);
+		ck_assert_msg(strchr(name, '.') != NULL, "%s is not dotted", name);
+		ck_assert_msg(pt_explain(name) != NULL, "%s is not in doc/findings.md", name);
+		/* Sorting by kind must sort by name (findings.csv's order). */
+		if (id)
+			ck_assert_msg(strcmp(pt_finding_name((enum pt_finding_id)(id - 1)), name) < 0,
+				      "%s is out of order", name);
+	}
+	ck_assert_str_eq(pt_finding_name(PT_F__COUNT), "?");
+}
+END_TEST
+
+#define A FEED_IP(10, 0, 0, 1)
+#define B FEED_IP(10, 0, 0, 2)
+
+/* Three points, ten UDP packets: three die on p1 > p2; p0 also holds a copy
+ * of every packet. */
+static struct pt_analysis *small_loss(struct pt_points *ps)
+{
+	feed_points(ps, 3, NULL);
+	struct pt_analysis_config cfg = { .window_ns = MS(1000), .reorder_ns = MS(5), .dup_ns = US(500), .reference = -1 };
+	struct pt_analysis *a = pt_analysis_new(&cfg, ps);
+	ck_assert_ptr_nonnull(a);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(2) * i + 1;
+		struct feed_pkt p = { .point = 0, .ts = t, .sport = 1000, .dport = 2000, .ip_id = (uint16_t)i,
+				      .ip_len = 200, .df = true };
+		feed(a, &p);
+		p.ts += US(1);
+		feed(a, &p);
+		p.point = 1;
+		p.ts += US(5);
+		feed(a, &p);
+		if (i < 3 || i > 5) {
+			p.point = 2;
+			p.ts += US(5);
+			feed(a, &p);
+		}
+	}
+	pt_analysis_finish(a);
+	return a;
+}
+
+START_TEST(test_loss_sentence_from_numbers)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	const struct pt_finding *f = pt_findings_find(&a->findings, PT_F_LOSS_HOP, 1, 1, 2);
+	ck_assert_ptr_nonnull(f);
+	struct pt_finding_text t;
+	pt_finding_format(a, f, &t);
+	ck_assert_str_eq(t.value, "3");
+	ck_assert_str_eq(t.evidence, "3 of 10 packets of udp 10.0.0.1:1000 > 10.0.0.2:2000 seen at p1 never reached p2 "
+				     "within the 1.000 s window; lost sizes 200-200 bytes, DF set; largest that passed "
+				     "200 bytes");
+	ck_assert_str_eq(t.advice, "capture on the devices between these two points to narrow the drop down; check "
+				   "their drop counters (ip -s link), MTU and filtering rules");
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
+START_TEST(test_report_order)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	/* Add records out of order, as modules do. */
+	struct pt_finding *x = pt_findings_add(&a->findings, PT_F_PATH_NAT, PT_SEV_INFO);
+	x->flow = 1;
+	x->from = 0;
+	x->to = 1;
+	x = pt_findings_add(&a->findings, PT_F_LATENCY_NEGATIVE, PT_SEV_WARNING);
+	x->flow = 1;
+	x->from = 0;
+	x->to = 1;
+	const struct pt_finding **v = pt_findings_in_order(a);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(a->findings.n, 4);
+	ck_assert_int_eq(v[0]->id, PT_F_LOSS_HOP);          /* error */
+	ck_assert_int_eq(v[1]->id, PT_F_LATENCY_NEGATIVE);  /* warning */
+	ck_assert_int_eq(v[2]->id, PT_F_CAPTURE_DUPLICATES); /* info, by name */
+	ck_assert_int_eq(v[3]->id, PT_F_PATH_NAT);
+	free(v);
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
+static size_t lines_of(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "%s missing", path);
+	size_t n = 0;
+	int c;
+	while ((c = fgetc(fp)) != EOF)
+		n += c == '\n';
+	fclose(fp);
+	return n;
+}
+
+START_TEST(test_report_files)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	char dir[] = "/tmp/pt-check-output-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char out[256], err[256], path[512];
+	snprintf(out, sizeof out, "%s/run/one", dir);
+	ck_assert_int_eq(pt_report_write(a, out, err, sizeof err), 0);
+	static const struct {
+		const char *file;
+		size_t lines;
+	} want[] = { { "points.csv", 4 }, { "flows.csv", 2 }, { "paths.csv", 3 }, { "hops.csv", 3 },
+		     { "findings.csv", 3 }, { "mtu.csv", 4 } };
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", out, want[i].file);
+		ck_assert_msg(lines_of(path) == want[i].lines, "%s: %zu lines", want[i].file, lines_of(path));
+		unlink(path);
+	}
+	snprintf(path, sizeof path, "%s/summary.txt", out);
+	ck_assert_uint_gt(lines_of(path), 10);
+	unlink(path);
+	rmdir(out);
+	snprintf(path, sizeof path, "%s/run", dir);
+	rmdir(path);
+	rmdir(dir);
+	/* A directory that cannot be made is an error naming it. */
+	ck_assert_int_eq(pt_report_write(a, "/proc/no/such/dir", err, sizeof err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "/proc/no/such/dir"));
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
+/* Distinct paths of a flow, most common first. */
+START_TEST(test_flow_paths_merged_and_ranked)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	const struct pt_flow *f = pt_analysis_flow(a, 1);
+	ck_assert_ptr_nonnull(f);
+	size_t n;
+	struct pt_path_count *pc = pt_flow_paths(f, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(pc[0].count, 7);
+	ck_assert_uint_eq(pc[1].count, 3);
+	ck_assert(pt_pset_has(a->match.psets, pc[0].seen, 2));
+	ck_assert(!pt_pset_has(a->match.psets, pc[1].seen, 2));
+	free(pc);
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
+Suite *pt_output_suite(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("output");
+	tcase_add_test(tc, test_every_kind_named_in_order_and_documented);
+	tcase_add_test(tc, test_loss_sentence_from_numbers);
+	tcase_add_test(tc, test_report_order);
+	tcase_add_test(tc, test_report_files);
+	tcase_add_test(tc, test_flow_paths_merged_and_ranked);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+PT_CHECK_MAIN(pt_output_suite, pt_csv_suite)
