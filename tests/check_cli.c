@@ -174,22 +174,20 @@ START_TEST(test_parse_many_names)
 }
 END_TEST
 
-/* A directory is not a capture, so it starts the BPF expression: a user
- * naming a directory of captures gets "no capture files" (or a BPF syntax
- * error when files came first), not "is a directory". */
+/* A directory is an input (the captures in it), not the start of a filter. */
 START_TEST(test_parse_directory_word)
 {
 	char dir[] = "/tmp/pt-check-cli-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	struct pt_options o;
-	bool ok = parse(&o, "analyze", ARGV("a.pcap", dir, "b.pcap"));
+	bool ok = parse(&o, "analyze", ARGV("a.pcap", dir, "b.pcap", "icmp"));
 	ck_assert_int_eq(rmdir(dir), 0);
 	ck_assert(ok);
-	ck_assert_uint_eq(o.nfiles, 1);
+	ck_assert_uint_eq(o.nfiles, 3);
 	ck_assert_str_eq(o.files[0], "a.pcap");
-	char want[64];
-	snprintf(want, sizeof want, "%s b.pcap", dir);
-	ck_assert_str_eq(o.bpf, want);
+	ck_assert_str_eq(o.files[1], dir);
+	ck_assert_str_eq(o.files[2], "b.pcap");
+	ck_assert_str_eq(o.bpf, "icmp");
 	pt_options_free(&o);
 }
 END_TEST

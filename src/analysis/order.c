@@ -249,7 +249,7 @@ static bool same_instant(int64_t d, bool a_fine, bool b_fine)
 
 struct bridge_view {
 	double median_ns; /* t_bridge - t_point, clock-corrected */
-	bool tied;        /* most packets share the point's stamp */
+	bool tied;        /* (nearly) every packet shares the point's stamp */
 };
 
 static bool view_from(const struct pt_analysis *a, const struct pt_flow *f, unsigned b, unsigned x,
@@ -269,6 +269,9 @@ static bool view_from(const struct pt_analysis *a, const struct pt_flow *f, unsi
 		ties += same_instant(d[i], a->points->v[x].stats.fine_ts, a->points->v[b].stats.fine_ts);
 	}
 	v->median_ns = pt_median_sort(d, p->nsamples) - (offset_of(a, b) - offset_of(a, x)) * 1e9;
+	/* A copy stamped with the ingress port's receive time shares its stamp
+	 * exactly, packet after packet; one stamped after the egress port sent it
+	 * ties with that port only when both fall in the same microsecond. */
 	v->tied = ties * 2 > p->nsamples;
 	free(d);
 	return true;
@@ -276,28 +279,34 @@ static bool view_from(const struct pt_analysis *a, const struct pt_flow *f, unsi
 
 /* Puts bridge b between its ports on the flow's ordered hops. Its copy is
  * stamped with the ingress port's time (then it ties with the ingress) or
- * just after the egress transmitted (then it follows the egress); either
- * way it belongs right after the ingress. Ports are the hops at the same
- * encapsulation depth as the bridge. */
+ * just after the egress transmitted (then it follows the egress, and in a
+ * microsecond file may tie with it); either way it belongs right after the
+ * ingress. Ports are the hops at the same encapsulation depth as the bridge,
+ * on its host. */
 static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct pt_path *path, unsigned b)
 {
-	long tied = -1, before = -1, last = -1;
-	bool b_tunnelled = point_tunnelled(&a->points->v[b].stats);
+	long tied = -1, before = -1, last = -1, followed = -1;
+	const struct pt_point *bp = &a->points->v[b];
+	bool b_tunnelled = point_tunnelled(&bp->stats);
 	for (uint32_t i = 0; i < path->n; i++) {
 		unsigned x = path->order[i];
 		struct bridge_view v;
 		if (role_of(a, x) != PT_ROLE_HOP || !view_from(a, f, b, x, &v))
 			continue;
-		if (point_tunnelled(&a->points->v[x].stats) != b_tunnelled)
+		if (point_tunnelled(&a->points->v[x].stats) != b_tunnelled || !pt_point_same_host(bp, &a->points->v[x]))
 			continue;
 		if (v.tied)
 			tied = (long)i;
+		else if (v.median_ns > 0 && followed < 0)
+			followed = (long)i;
 		if (v.median_ns >= 0)
 			before = (long)i;
 		last = (long)i;
 	}
 	uint32_t pos;
-	if (tied >= 0)
+	if (tied >= 0 && tied == last && followed >= 0 && followed < tied)
+		pos = (uint32_t)tied; /* a tie with its egress, after an ingress it followed */
+	else if (tied >= 0)
 		pos = (uint32_t)tied + 1;
 	else if (before >= 0)
 		pos = (uint32_t)before; /* right before the egress it followed */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "cli/commands.h"
+#include "cli/inputs.h"
 #include "cli/points.h"
 #include "output/explain.h"
 #include "output/report.h"
@@ -86,12 +87,17 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	pt_points_init(&points);
 	struct pt_capset *cs = pt_capset_new();
 	struct pt_analysis *a = NULL;
-	if (!cs) {
+	struct pt_inputs in;
+	bool bad_input;
+	if (!cs || !pt_cli_inputs(o, &in, &bad_input, report)) {
+		pt_capset_free(cs);
 		report("out of memory");
 		return PT_EXIT_INPUT;
 	}
-	for (unsigned i = 0; i < o->nfiles; i++)
-		if (pt_capset_add(cs, o->files[i], o->bpf, pt_cli_name_for_file(o, o->files[i]), err, sizeof err) != 0) {
+	if (bad_input)
+		rc = PT_EXIT_INPUT;
+	for (size_t i = 0; i < in.n; i++)
+		if (pt_capset_add(cs, in.paths[i], o->bpf, pt_cli_name_for_file(o, in.paths[i]), err, sizeof err) != 0) {
 			report(err);
 			rc = PT_EXIT_INPUT;
 		}
@@ -108,7 +114,8 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 		rc = PT_EXIT_INPUT;
 		goto out;
 	}
-	if (!pt_cli_apply_point_options(&points, o, &cfg, err, sizeof err)) {
+	if (!pt_cli_qualify_points(&points, cs, err, sizeof err) ||
+	    !pt_cli_apply_point_options(&points, o, &cfg, err, sizeof err)) {
 		report(err);
 		rc = PT_EXIT_USAGE;
 		goto out;
@@ -132,6 +139,7 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 out:
 	pt_analysis_free(a);
 	pt_capset_free(cs);
+	pt_cli_inputs_free(&in);
 	pt_points_free(&points);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "pathtrace/capture.h"
 #include "cli/commands.h"
+#include "cli/inputs.h"
 #include "output/csv-writer.h"
 #include "output/decode-stats.h"
 
@@ -228,19 +229,25 @@ int pt_cmd_decode(const struct pt_options *o, pt_report_fn report)
 	char err[PT_ERRBUF_SIZE];
 	int rc = PT_EXIT_OK;
 	struct pt_capset *cs = pt_capset_new();
-	if (!cs) {
+	struct pt_inputs in;
+	bool bad_input;
+	if (!cs || !pt_cli_inputs(o, &in, &bad_input, report)) {
+		pt_capset_free(cs);
 		report("out of memory");
 		return PT_EXIT_INPUT;
 	}
+	if (bad_input)
+		rc = PT_EXIT_INPUT;
 	unsigned opened = 0;
-	for (unsigned i = 0; i < o->nfiles; i++) {
-		if (pt_capset_add(cs, o->files[i], o->bpf, NULL, err, sizeof err) == 0)
+	for (size_t i = 0; i < in.n; i++) {
+		if (pt_capset_add(cs, in.paths[i], o->bpf, NULL, err, sizeof err) == 0)
 			opened++;
 		else {
 			report(err);
 			rc = PT_EXIT_INPUT;
 		}
 	}
+	pt_cli_inputs_free(&in);
 	struct pt_csv csv;
 	bool have_csv = false;
 	if (o->csv_path) {

@@ -148,11 +148,12 @@ static bool parse_assign(const char *s, struct pt_assigns *list)
 	return true;
 }
 
+/* An existing file or directory (of captures), or a name shaped like one. */
 static bool looks_like_capture(const char *s)
 {
 	struct stat st;
 	if (stat(s, &st) == 0)
-		return !S_ISDIR(st.st_mode);
+		return true;
 	size_t n = strlen(s);
 	static const char *const exts[] = { ".pcap", ".pcapng", ".cap", ".gz", ".ntar" };
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {

@@ -25,6 +25,8 @@ void pt_points_free(struct pt_points *ps)
 	for (size_t i = 0; i < ps->n; i++) {
 		free(ps->v[i].name);
 		free(ps->v[i].file);
+		free(ps->v[i].alias);
+		free(ps->v[i].host);
 	}
 	free(ps->v);
 	memset(ps, 0, sizeof *ps);
@@ -50,6 +52,32 @@ long pt_points_add(struct pt_points *ps, const char *name, const char *file, int
 	p->role = p->name_role;
 	p->clock.via = -1;
 	return (long)ps->n++;
+}
+
+bool pt_point_qualify(struct pt_point *p, const char *name, const char *host)
+{
+	char *n = strdup(name), *h = host ? strdup(host) : NULL;
+	if (!n || (host && !h)) {
+		free(n);
+		free(h);
+		return false;
+	}
+	free(p->alias);
+	free(p->host);
+	p->alias = p->name;
+	p->name = n;
+	p->host = h;
+	return true;
+}
+
+bool pt_point_same_host(const struct pt_point *a, const struct pt_point *b)
+{
+	if (a->host && b->host)
+		return strcmp(a->host, b->host) == 0;
+	const char *da = strchr(a->name, '-'), *db = strchr(b->name, '-');
+	if (!da || !db)
+		return true;
+	return da - a->name == db - b->name && strncmp(a->name, b->name, (size_t)(da - a->name)) == 0;
 }
 
 int pt_point_role_parse(const char *s)

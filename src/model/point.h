@@ -4,7 +4,8 @@
  * role, its clock and its statistics.
  *
  * Who writes what:
- *   identity (name, file, linktype, name_role)   cli, when the capture opens
+ *   identity (name, file, linktype, name_role,   cli, when the capture opens
+ *   alias, host)
  *   given_role, given_offset_s                   cli, from --role / --clock-offset
  *   stats                                        match (match/point-stats.c), once per packet
  *   role                                         analysis/roles.c
@@ -56,6 +57,8 @@ struct pt_point_clock {
 
 struct pt_point {
 	char *name, *file;
+	char *alias;                  /* the name before it was qualified by its host, or NULL */
+	char *host;                   /* what tells its host apart (a directory), or NULL */
 	int linktype;
 	enum pt_point_role name_role; /* what the interface name suggests */
 	bool role_given, offset_given; /* by the user: they override what the analysis finds */
@@ -75,6 +78,15 @@ void pt_points_init(struct pt_points *ps);
 void pt_points_free(struct pt_points *ps);
 /* Adds a point; its index, or -1 when memory ran out. */
 long pt_points_add(struct pt_points *ps, const char *name, const char *file, int linktype);
+
+/* Gives p the name qualified by its host (the old name stays its alias);
+ * false when memory ran out. */
+bool pt_point_qualify(struct pt_point *p, const char *name, const char *host);
+
+/* Whether two points are on one host as far as their names tell: the hosts
+ * the input named, else the HOST part of HOST-IFACE names; true when a name
+ * tells nothing. */
+bool pt_point_same_host(const struct pt_point *a, const struct pt_point *b);
 
 /* The role an interface name suggests: Linux bridge devices by their
  * conventional names, everything else a hop. */

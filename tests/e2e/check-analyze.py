@@ -44,8 +44,10 @@ def main():
     exe, scen = sys.argv[1], sys.argv[2]
     out = sys.argv[3] if len(sys.argv) > 3 else tempfile.mkdtemp(prefix="pt-e2e-")
     man = read_manifest(os.path.join(scen, "manifest.tsv"))
-    files = sorted(glob.glob(os.path.join(scen, "*.pcap")) + glob.glob(os.path.join(scen, "*.pcapng")))
     points = {kv["name"]: kv for t, kv in man if t == "point"}
+    # A scenario laid out by host (cn1/eth1.pcap) names its files in the manifest.
+    listed = [os.path.join(scen, kv["file"]) for kv in points.values() if "/" in kv.get("file", "")]
+    files = sorted(listed or glob.glob(os.path.join(scen, "*.pcap")) + glob.glob(os.path.join(scen, "*.pcapng")))
     extra = os.environ.get("PT_ANALYZE_ARGS", "").split()
     r = subprocess.run([exe, "analyze", "-o", out] + extra + files, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True)
