@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "analysis/coarse-clock.h"
 #include "check_feed.h"
 #include "check_pathtrace.h"
 
@@ -397,6 +398,61 @@ START_TEST(test_copies_are_a_finding)
 }
 END_TEST
 
+/* Clocks minutes apart, found from packets seen at both points whatever the
+ * matching window: the median over both directions is the offset. */
+START_TEST(test_coarse_offsets)
+{
+	struct pt_coarse *c = pt_coarse_new();
+	ck_assert_ptr_nonnull(c);
+	const int64_t b_ahead = -(int64_t)120 * 1000000000, c_ahead = MS(1500);
+	for (int i = 0; i < 40; i++) {
+		/* a > b one way (30 us), b > a the other (50 us); c hears a's packets 10 us later */
+		struct feed_pkt p = { .point = 0, .ts = MS(10) * i, .ip_id = (uint16_t)(i + 1), .tag = 1 };
+		struct pt_digest g;
+		feed_digest(&g, &p);
+		pt_coarse_add(c, &g);
+		g.point = 1;
+		g.ts = p.ts + US(30) + b_ahead;
+		pt_coarse_add(c, &g);
+		g.point = 2;
+		g.ts = p.ts + US(10) + c_ahead;
+		pt_coarse_add(c, &g);
+		struct feed_pkt r = { .point = 1, .ts = MS(10) * i + MS(5) + b_ahead, .src = B, .dst = A,
+				      .ip_id = (uint16_t)(1000 + i), .tag = 2 };
+		feed_digest(&g, &r);
+		pt_coarse_add(c, &g);
+		g.point = 0;
+		g.ts = MS(10) * i + MS(5) + US(50);
+		pt_coarse_add(c, &g);
+	}
+	/* A packet seen twice at one point, far apart, says nothing. */
+	struct feed_pkt dup = { .point = 0, .ts = 1, .ip_id = 7777, .tag = 3 };
+	struct pt_digest g;
+	feed_digest(&g, &dup);
+	pt_coarse_add(c, &g);
+	g.ts = MS(900);
+	pt_coarse_add(c, &g);
+	g.point = 2;
+	g.ts = 5;
+	pt_coarse_add(c, &g);
+	struct pt_coarse_offset off[4];
+	pt_coarse_solve(c, 4, 0, off);
+	ck_assert(off[0].known);
+	ck_assert_int_eq(off[0].offset_ns, 0);
+	ck_assert(off[1].known);
+	/* 40 one way at +30 us, 40 the other at -50 us: the median lies between */
+	ck_assert_int_ge(off[1].offset_ns, b_ahead - US(50));
+	ck_assert_int_le(off[1].offset_ns, b_ahead + US(30));
+	ck_assert_uint_eq(off[1].packets, 80);
+	ck_assert_int_eq(off[1].via, 0);
+	ck_assert(off[2].known);
+	ck_assert_int_eq(off[2].offset_ns, c_ahead + US(10));
+	ck_assert_uint_eq(off[2].packets, 40);
+	ck_assert(!off[3].known); /* nothing seen there */
+	pt_coarse_free(c);
+}
+END_TEST
+
 /* The module table runs every stage after the ones it depends on. */
 START_TEST(test_module_order)
 {
@@ -433,6 +489,7 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_identical_flood_is_a_finding);
 	tcase_add_test(tc, test_copies_are_a_finding);
 	tcase_add_test(tc, test_module_order);
+	tcase_add_test(tc, test_coarse_offsets);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -49,6 +49,10 @@ int pt_capset_add(struct pt_capset *cs, const char *path, const char *bpf, const
  * and the next call goes on with the others). */
 int pt_capset_next(struct pt_capset *cs, struct pt_packet *pkt, char *err, size_t errlen);
 
+/* Before reading: every timestamp of source is read as ns earlier (a host
+ * clock known to run ns ahead), merge order included. */
+bool pt_capset_shift(struct pt_capset *cs, unsigned source, int64_t ns);
+
 unsigned pt_capset_npoints(const struct pt_capset *cs);
 const struct pt_point_source *pt_capset_point(const struct pt_capset *cs, unsigned i);
 unsigned pt_capset_nsources(const struct pt_capset *cs);

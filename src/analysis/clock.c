@@ -212,7 +212,8 @@ static void snap_to_clock_domains(struct pt_analysis *a, const double *off, cons
 		c->offset_s = off[i];
 		for (size_t y = 0; y < x; y++) {
 			size_t j = by_certainty[y];
-			if (fabs(off[i] - off[j]) <= dist[i] + dist[j]) {
+			/* Files read shifted apart are other clocks, however close the rest. */
+			if (a->points->v[j].clock.shift_ns == c->shift_ns && fabs(off[i] - off[j]) <= dist[i] + dist[j]) {
 				c->offset_s = a->points->v[j].clock.offset_s;
 				break;
 			}
@@ -283,6 +284,27 @@ static void adopt_host_clocks(struct pt_analysis *a)
 	free(host);
 }
 
+/* The estimates above are of shifted timestamps (see struct
+ * pt_point_clock): a point read shifted gets its shift, counted from the
+ * reference's, added back. One shifted but not tied to the reference by
+ * two-way traffic keeps the shift alone, as certain as its spread. */
+static void add_shifts(struct pt_analysis *a)
+{
+	int64_t ref = a->points->v[a->reference].clock.shift_ns;
+	for (size_t p = 0; p < a->points->n; p++) {
+		struct pt_point_clock *c = &a->points->v[p].clock;
+		if (c->shift_ns == ref)
+			continue;
+		if (!c->known) {
+			c->known = true;
+			c->offset_s = 0;
+			c->uncert_s = (double)c->shift_spread_ns / 1e9;
+			c->via = (int)c->shift_via;
+		}
+		c->offset_s += (double)(c->shift_ns - ref) / 1e9;
+	}
+}
+
 /* The first point a packet really passes through keeps its clock, unless
  * the user named another. */
 static unsigned reference_point(const struct pt_analysis *a)
@@ -305,7 +327,8 @@ static void clock_findings(struct pt_analysis *a)
 		if (!f)
 			return;
 		f->point = (long)p;
-		f->u.clock = (struct pt_f_clock){ c->offset_s, c->uncert_s, c->forced, c->via };
+		f->u.clock = (struct pt_f_clock){ c->offset_s, c->uncert_s, c->forced, c->via,
+						   (double)c->shift_ns / 1e9, c->shift_via, c->shift_packets };
 	}
 }
 
@@ -336,6 +359,7 @@ void pt_clock_done(struct pt_analysis *a)
 	free(off);
 	free(via);
 	free(es.v);
+	add_shifts(a);
 	for (size_t p = 0; p < n; p++) {
 		struct pt_point *pt = &a->points->v[p];
 		if (!pt->offset_given)

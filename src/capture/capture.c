@@ -19,6 +19,7 @@
 
 struct source {
 	char *path;
+	int64_t shift_ns; /* subtracted from every timestamp: a clock known to be off */
 	pcap_t *pc;
 	FILE *fp;
 	void *buf;
@@ -298,7 +299,7 @@ static int advance(struct pt_capset *cs, unsigned si, char *err, size_t errlen)
 		s->packets++;
 		int p = iface_point(cs, si, if_id);
 		struct pt_packet *pk = &cs->src[si].cur; /* iface_point may move cs->points, not sources */
-		pk->ts_ns = ts_to_ns(&h->ts);
+		pk->ts_ns = ts_to_ns(&h->ts) - s->shift_ns;
 		pk->caplen = h->caplen;
 		pk->len = h->len;
 		if (s->fcs_bytes) {
@@ -386,6 +387,14 @@ int pt_capset_next(struct pt_capset *cs, struct pt_packet *pkt, char *err, size_
 	*pkt = cs->src[si].cur;
 	cs->last = (int)si;
 	return 1;
+}
+
+bool pt_capset_shift(struct pt_capset *cs, unsigned source, int64_t ns)
+{
+	if (cs->started || source >= cs->nsrc)
+		return false;
+	cs->src[source].shift_ns = ns;
+	return true;
 }
 
 unsigned pt_capset_npoints(const struct pt_capset *cs)

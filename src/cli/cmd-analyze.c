@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/inputs.h"
 #include "cli/points.h"
+#include "cli/prepass.h"
 #include "output/explain.h"
 #include "output/report.h"
 
@@ -120,6 +121,8 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 		rc = PT_EXIT_USAGE;
 		goto out;
 	}
+	if (!o->no_auto_offset)
+		pt_cli_prepass(cs, &points, o, &cfg);
 	a = pt_analysis_new(&cfg, &points);
 	if (!a) {
 		report("out of memory");

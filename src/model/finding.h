@@ -75,7 +75,10 @@ struct pt_f_duplicates {
 struct pt_f_clock {
 	double offset_s, uncert_s;
 	bool given;
-	int via; /* point, -1 none */
+	int via;          /* point, -1 none */
+	double shift_s;   /* found before the pass from packets seen at both points (0: none) */
+	long shift_via;
+	uint64_t shift_packets;
 };
 
 /* How the usable MTU of an oversize drop was found. */

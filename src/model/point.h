@@ -9,7 +9,8 @@
  *   given_role, given_offset_s                   cli, from --role / --clock-offset
  *   stats                                        match (match/point-stats.c), once per packet
  *   role                                         analysis/roles.c
- *   clock                                        analysis/clock.c
+ *   clock.shift_*                                cli, from the coarse clock pre-pass
+ *   clock (the rest)                             analysis/clock.c
  */
 #ifndef PATHTRACE_MODEL_POINT_H
 #define PATHTRACE_MODEL_POINT_H
@@ -48,7 +49,14 @@ struct pt_point_stats {
 };
 
 struct pt_point_clock {
-	double offset_s;   /* this point's clock minus the reference's */
+	/* Read shifted: timestamps were taken this much earlier than the file
+	 * says, an offset too large for the matching window found before the
+	 * pass (analysis/coarse-clock.c); everything else is in shifted time. */
+	int64_t shift_ns;
+	long shift_via;     /* the point the shift was estimated against */
+	uint64_t shift_packets;
+	int64_t shift_spread_ns;
+	double offset_s;   /* this point's clock minus the reference's, the shift included */
 	double uncert_s;
 	bool known;
 	bool forced;       /* given with --clock-offset */
@@ -95,10 +103,10 @@ enum pt_point_role pt_point_role_from_name(const char *name);
 const char *pt_point_role_name(enum pt_point_role r);
 int pt_point_role_parse(const char *s);
 
-/* The clock offset to apply, 0 when unknown. */
+/* The clock offset to apply to its (shifted) timestamps, 0 when unknown. */
 static inline double pt_point_offset(const struct pt_point *p)
 {
-	return p->clock.known ? p->clock.offset_s : 0.0;
+	return p->clock.known ? p->clock.offset_s - (double)p->clock.shift_ns / 1e9 : 0.0;
 }
 
 #endif

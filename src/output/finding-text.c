@@ -94,6 +94,13 @@ static void clock_offset(const struct pt_analysis *a, const struct pt_finding *f
 	FMT(t, value, "%.9f", x->offset_s);
 	if (x->given)
 		FMT(t, evidence, "given with --clock-offset");
+	else if (x->shift_s != 0)
+		FMT(t, evidence,
+		    "%.3f s apart by %" PRIu64 " packets seen at both this point and %s, more than the %.3f s matching "
+		    "window: read shifted by that, then estimated against %s, uncertainty +/- %.6f s; latencies are "
+		    "corrected by it",
+		    x->shift_s, x->shift_packets, name_of(a, x->shift_via), (double)a->cfg.window_ns / 1e9,
+		    name_of(a, x->via), x->uncert_s);
 	else
 		FMT(t, evidence,
 		    "estimated from two-way traffic against %s (minimum-delay method), uncertainty +/- %.6f s; "

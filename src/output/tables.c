@@ -34,8 +34,9 @@ bool pt_write_points(const struct pt_analysis *a, const char *path)
 		pt_csv_u64(&c, ps->packets);
 		pt_csv_u64(&c, ps->bytes);
 		if (ps->packets) {
-			pt_csv_ts(&c, ps->first_ts);
-			pt_csv_ts(&c, ps->last_ts);
+			/* As the file says: the pass reads a shifted clock shifted. */
+			pt_csv_ts(&c, ps->first_ts + pt->clock.shift_ns);
+			pt_csv_ts(&c, ps->last_ts + pt->clock.shift_ns);
 		} else {
 			pt_csv_empty(&c);
 			pt_csv_empty(&c);
