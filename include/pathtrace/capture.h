@@ -25,6 +25,7 @@ struct pt_point_source {
 
 struct pt_packet {
 	int64_t ts_ns;
+	bool ts_guessed; /* the file's stamp was a clock glitch: ts_ns is the packet before's */
 	uint32_t caplen, len;
 	const uint8_t *data;
 	int linktype;
@@ -52,6 +53,20 @@ int pt_capset_next(struct pt_capset *cs, struct pt_packet *pkt, char *err, size_
 /* Before reading: every timestamp of source is read as ns earlier (a host
  * clock known to run ns ahead), merge order included. */
 bool pt_capset_shift(struct pt_capset *cs, unsigned source, int64_t ns);
+
+/* A packet stamped further than this from the one before it is checked
+ * against the one after it (pt_capset_next). */
+#define PT_CLOCK_JUMP_NS 1000000000LL
+
+/* What a file's clock did that a clock does not do. */
+struct pt_clock_glitches {
+	uint64_t jumps;      /* single packets stamped far from both neighbours: read at the time before */
+	int64_t max_jump_ns;
+	uint64_t steps;      /* the clock went on from an earlier time */
+	int64_t max_step_ns;
+};
+
+void pt_capset_source_clock(const struct pt_capset *cs, unsigned i, struct pt_clock_glitches *out);
 
 unsigned pt_capset_npoints(const struct pt_capset *cs);
 const struct pt_point_source *pt_capset_point(const struct pt_capset *cs, unsigned i);

@@ -19,6 +19,16 @@
 
 struct source {
 	char *path;
+	/* one packet of lookahead when the clock jumps (see advance) */
+	struct pt_packet pending;
+	bool have_pending;
+	char pending_error[PT_ERRBUF_SIZE];
+	uint8_t *hold;
+	size_t hold_cap;
+	int64_t last_ts;
+	bool have_last;
+	uint64_t jumps, steps;
+	int64_t max_jump_ns, max_step_ns;
 	int64_t shift_ns; /* subtracted from every timestamp: a clock known to be off */
 	pcap_t *pc;
 	FILE *fp;
@@ -69,6 +79,8 @@ static void source_close(struct source *s)
 	s->fp = NULL;
 	free(s->buf);
 	s->buf = NULL;
+	free(s->hold);
+	s->hold = NULL;
 	if (s->has_filter)
 		pcap_freecode(&s->filter);
 	s->has_filter = false;
@@ -275,8 +287,9 @@ static int64_t ts_to_ns(const struct timeval *tv)
 	return sec * 1000000000LL + (int64_t)tv->tv_usec;
 }
 
-/* Reads the source's next packet that passes its filter: 1, 0 at the end, -1 on error. */
-static int advance(struct pt_capset *cs, unsigned si, char *err, size_t errlen)
+/* Reads the source's next packet that passes its filter into pk (its bytes
+ * borrowed from libpcap): 1, 0 at the end, -1 on error. */
+static int read_next(struct pt_capset *cs, unsigned si, struct pt_packet *pk, char *err, size_t errlen)
 {
 	struct source *s = &cs->src[si];
 	for (;;) {
@@ -298,22 +311,82 @@ static int advance(struct pt_capset *cs, unsigned si, char *err, size_t errlen)
 			continue;
 		s->packets++;
 		int p = iface_point(cs, si, if_id);
-		struct pt_packet *pk = &cs->src[si].cur; /* iface_point may move cs->points, not sources */
-		pk->ts_ns = ts_to_ns(&h->ts) - s->shift_ns;
+		pk->ts_ns = ts_to_ns(&h->ts) - cs->src[si].shift_ns; /* iface_point may move points, not sources */
+		pk->ts_guessed = false;
 		pk->caplen = h->caplen;
 		pk->len = h->len;
-		if (s->fcs_bytes) {
-			uint32_t f = s->fcs_bytes;
+		uint32_t f = cs->src[si].fcs_bytes;
+		if (f) {
 			pk->len = pk->len > f ? pk->len - f : 0;
 			if (pk->caplen > pk->len)
 				pk->caplen = pk->len;
 		}
 		pk->data = data;
-		pk->linktype = s->dlt;
+		pk->linktype = cs->src[si].dlt;
 		pk->point = p < 0 ? 0 : (unsigned)p;
 		pk->source = si;
 		return 1;
 	}
+}
+
+static int64_t gap(int64_t a, int64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* The next packet of a source into s->cur. A stamp further than CLOCK_JUMP
+ * from the packet before it is checked against the packet after it: if
+ * that one is back near the first, the stamp was a glitch of the clock (one
+ * packet years ahead, or behind) and the packet is read at its neighbour's
+ * time, so that it cannot expire every other file's packets; if the clock
+ * went on from the new time backwards, it stepped back. Either is counted. */
+static int advance(struct pt_capset *cs, unsigned si, char *err, size_t errlen)
+{
+	struct source *s = &cs->src[si];
+	struct pt_packet *pk = &s->cur;
+	if (s->have_pending) {
+		*pk = s->pending;
+		s->have_pending = false;
+	} else if (s->pending_error[0]) {
+		snprintf(err, errlen, "%s", s->pending_error);
+		s->pending_error[0] = '\0';
+		return -1;
+	} else {
+		int r = read_next(cs, si, pk, err, errlen);
+		if (r != 1)
+			return r;
+	}
+	if (s->have_last && gap(pk->ts_ns, s->last_ts) > PT_CLOCK_JUMP_NS) {
+		/* Keep this packet's bytes: looking one ahead releases libpcap's. */
+		if (pk->caplen > s->hold_cap) {
+			uint8_t *b = realloc(s->hold, pk->caplen);
+			if (!b) {
+				snprintf(err, errlen, "%s: out of memory", s->path);
+				return -1;
+			}
+			s->hold = b;
+			s->hold_cap = pk->caplen;
+		}
+		memcpy(s->hold, pk->data, pk->caplen);
+		pk->data = s->hold;
+		int r = read_next(cs, si, &s->pending, s->pending_error, sizeof s->pending_error);
+		s->have_pending = r == 1;
+		int64_t jump = gap(pk->ts_ns, s->last_ts);
+		if (r == 1 && gap(s->pending.ts_ns, s->last_ts) <= PT_CLOCK_JUMP_NS) {
+			s->jumps++;
+			if (jump > s->max_jump_ns)
+				s->max_jump_ns = jump;
+			pk->ts_ns = s->last_ts;
+			pk->ts_guessed = true;
+		} else if (pk->ts_ns < s->last_ts) {
+			s->steps++;
+			if (jump > s->max_step_ns)
+				s->max_step_ns = jump;
+		}
+	}
+	s->last_ts = pk->ts_ns;
+	s->have_last = true;
+	return 1;
 }
 
 static bool heap_less(const struct pt_capset *cs, unsigned a, unsigned b)
@@ -395,6 +468,17 @@ bool pt_capset_shift(struct pt_capset *cs, unsigned source, int64_t ns)
 		return false;
 	cs->src[source].shift_ns = ns;
 	return true;
+}
+
+void pt_capset_source_clock(const struct pt_capset *cs, unsigned i, struct pt_clock_glitches *out)
+{
+	memset(out, 0, sizeof *out);
+	if (i >= cs->nsrc)
+		return;
+	out->jumps = cs->src[i].jumps;
+	out->max_jump_ns = cs->src[i].max_jump_ns;
+	out->steps = cs->src[i].steps;
+	out->max_step_ns = cs->src[i].max_step_ns;
 }
 
 unsigned pt_capset_npoints(const struct pt_capset *cs)

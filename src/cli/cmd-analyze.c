@@ -49,9 +49,28 @@ static int run_pass(struct pt_analysis *a, struct pt_points *points, struct pt_c
 		}
 		pt_decode(&d, pk.data, pk.caplen, pk.len, pk.linktype, &o->dec);
 		pt_digest_make(&g, &d, pk.data, pk.point, pk.ts_ns, pk.len, pk.caplen);
+		g.ts_guessed = pk.ts_guessed;
 		pt_analysis_packet(a, &g);
 	}
 	return rc;
+}
+
+/* What each file's clock did, on the file's first point. */
+static void note_clock_glitches(struct pt_points *points, const struct pt_capset *cs)
+{
+	for (unsigned s = 0; s < pt_capset_nsources(cs); s++) {
+		struct pt_clock_glitches g;
+		pt_capset_source_clock(cs, s, &g);
+		for (unsigned p = 0; p < pt_capset_npoints(cs) && p < points->n; p++)
+			if (pt_capset_point(cs, p)->source == s) {
+				struct pt_point_stats *ps = &points->v[p].stats;
+				ps->clock_jumps = g.jumps;
+				ps->max_clock_jump_ns = g.max_jump_ns;
+				ps->clock_steps = g.steps;
+				ps->max_clock_step_ns = g.max_step_ns;
+				break;
+			}
+	}
 }
 
 static int write_outputs(const struct pt_analysis *a, const struct pt_options *o, pt_report_fn report)
@@ -132,6 +151,7 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	int pass = run_pass(a, &points, cs, o, report);
 	if (pass != PT_EXIT_OK)
 		rc = pass;
+	note_clock_glitches(&points, cs);
 	pt_analysis_finish(a);
 	if (points.n) {
 		int out = write_outputs(a, o, report);

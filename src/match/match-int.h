@@ -14,6 +14,7 @@ struct pt_sighting {
 	bool nat;           /* seen with another 5-tuple than the record's flow */
 	bool has_ip_id;     /* IPv4: a copy keeps the ID, a retransmission gets a new one */
 	bool len_estimated; /* carried by a super-frame: wire_len is the segment size */
+	bool ts_guessed;    /* its time is a stand-in (a clock glitch): no delay from it */
 	uint16_t nfrags;
 	uint16_t ip_id;
 	uint32_t bytes;     /* datagram payload bytes seen at this point (fragments) */

@@ -193,7 +193,7 @@ struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_recor
 		r->s = s;
 		r->capsight = cap;
 	}
-	if (r->nsight) {
+	if (r->nsight && !in->g->ts_guessed && !r->s[0].ts_guessed) {
 		unsigned from = r->s[0].point;
 		if (gap_reserve(m, from > in->point ? from : in->point)) {
 			m->gap[from * m->ngap + in->point] = in->ts - r->s[0].ts;
@@ -206,6 +206,7 @@ struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_recor
 	s->ts = in->ts;
 	s->wire_len = in->wire_len;
 	s->len_estimated = in->estimated;
+	s->ts_guessed = in->g->ts_guessed;
 	if (in->g->ip.version == 4) {
 		/* A copy keeps the IP ID, a retransmission gets a new one. */
 		s->has_ip_id = true;
@@ -276,7 +277,7 @@ void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
 		if (!sighting_complete(r, &r->s[i]))
 			continue;
 		for (unsigned j = i + 1; j < r->nsight; j++)
-			if (sighting_complete(r, &r->s[j]))
+			if (sighting_complete(r, &r->s[j]) && !r->s[i].ts_guessed && !r->s[j].ts_guessed)
 				pt_flow_add_pair(f, &m->rng, r->s[i].point, r->s[i].ts, r->s[j].point, r->s[j].ts);
 	}
 	idle_points(m, r, &seen, &uncertain, &not_started);

@@ -17,6 +17,8 @@
 #include "model/flow-key.h"
 
 enum pt_finding_id {
+	PT_F_CAPTURE_CLOCK_JUMP,    /* capture.clock_jump */
+	PT_F_CAPTURE_CLOCK_STEP,    /* capture.clock_step */
 	PT_F_CAPTURE_DUPLICATES,    /* capture.duplicates */
 	PT_F_CLOCK_OFFSET,          /* clock.offset */
 	PT_F_ENCAP_OVERHEAD,        /* encap.overhead */
@@ -135,6 +137,11 @@ struct pt_f_overhead {
 	uint32_t tunnel_max;
 };
 
+struct pt_f_clock_glitch {
+	uint64_t count;
+	int64_t max_ns;
+};
+
 struct pt_f_limit {
 	uint64_t count;          /* how often the bound was hit */
 	uint64_t bound;
@@ -158,6 +165,7 @@ struct pt_finding {
 		struct pt_f_mss mss;
 		struct pt_f_overhead overhead;
 		struct pt_f_limit limit;
+		struct pt_f_clock_glitch glitch;
 	} u;
 };
 

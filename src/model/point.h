@@ -45,6 +45,9 @@ struct pt_point_stats {
 	uint32_t tunnel_overhead_max;
 	bool ipv6_underlay;
 	uint32_t ifindex;            /* LINUX_SLL2: the first interface index seen */
+	/* What the file's clock did (set on the first point of a file, by cli). */
+	uint64_t clock_jumps, clock_steps;
+	int64_t max_clock_jump_ns, max_clock_step_ns;
 	bool aggregate;              /* several interfaces in one capture (-i any) */
 };
 

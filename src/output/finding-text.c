@@ -88,6 +88,30 @@ static void capture_duplicates(const struct pt_analysis *a, const struct pt_find
 		       "with -p to see only its own traffic");
 }
 
+static void capture_clock_jump(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	const struct pt_f_clock_glitch *x = &f->u.glitch;
+	FMT(t, value, "%" PRIu64, x->count);
+	FMT(t, evidence,
+	    "%" PRIu64 " packet%s of %s stamped up to %.3f s away from the packets before and after %s: a glitch of "
+	    "the clock; read at the time of the packet before, so that %s cannot expire the other captures' packets",
+	    x->count, x->count == 1 ? "" : "s", a->points->v[f->point].file, (double)x->max_ns / 1e9,
+	    x->count == 1 ? "it" : "each", x->count == 1 ? "it" : "they");
+	FMT(t, advice, "check the capturing host's clock source (dmesg: clocksource, TSC warnings)");
+}
+
+static void capture_clock_step(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	const struct pt_f_clock_glitch *x = &f->u.glitch;
+	FMT(t, value, "%" PRIu64, x->count);
+	FMT(t, evidence,
+	    "the clock of %s went back by up to %.3f s, %" PRIu64 " time%s, and went on from there (a clock set back "
+	    "during the capture, e.g. an NTP step): packets after a step meet the other captures' as stamped",
+	    a->points->v[f->point].file, (double)x->max_ns / 1e9, x->count, x->count == 1 ? "" : "s");
+	FMT(t, advice, "losses and latencies across the step are not to be trusted; capture again with the clock "
+		       "synchronised (chrony slews instead of stepping), or split the file at the step");
+}
+
 static void clock_offset(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
 {
 	const struct pt_f_clock *x = &f->u.clock;
@@ -282,6 +306,8 @@ static const struct {
 	const char *name;
 	format_fn format;
 } kinds[PT_F__COUNT] = {
+	[PT_F_CAPTURE_CLOCK_JUMP] = { "capture.clock_jump", capture_clock_jump },
+	[PT_F_CAPTURE_CLOCK_STEP] = { "capture.clock_step", capture_clock_step },
 	[PT_F_CAPTURE_DUPLICATES] = { "capture.duplicates", capture_duplicates },
 	[PT_F_CLOCK_OFFSET] = { "clock.offset", clock_offset },
 	[PT_F_ENCAP_OVERHEAD] = { "encap.overhead", encap_overhead },

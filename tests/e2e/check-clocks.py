@@ -6,8 +6,12 @@ Usage: check-clocks.py PATHTRACE SRCDIR WORKDIR
 Host cn2's captures are shifted further (file time minus true time), past the
 1 s matching window: +1.25 s, -30 s, +10 min. check-analyze.py must then
 find the same paths, no loss, and cn2's offset (the shift plus the sample's
-own 0.25 s) within 1 ms, as on the sample itself. One line per check.
+own 0.25 s) within 1 ms, as on the sample itself. One packet of one file
+stamped 100 s ahead, or behind, must change nothing but a capture.clock_jump
+finding at that point; a file whose clock steps back must say so
+(capture.clock_step). One line per check.
 """
+import csv
 import os
 import shutil
 import struct
@@ -91,6 +95,14 @@ def judge(exe, dst, what):
     return r
 
 
+def findings(out):
+    try:
+        with open(os.path.join(out, "findings.csv")) as f:
+            return [(r["name"], r["point"]) for r in csv.DictReader(f)]
+    except OSError:
+        return []
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
@@ -101,6 +113,22 @@ def main():
         dst = os.path.join(work, "shift%+g" % shift)
         variant(sample, dst, "cn2", lambda i, t, s=shift: t + int(s * 1e9), 0.25 + shift)
         judge(exe, dst, "cn2 %+g s further off" % shift)
+    for name, edit in (("ahead", lambda i, t: t + 100 * 10**9 if i == 20 else t),
+                       ("behind", lambda i, t: t - 100 * 10**9 if i == 20 else t)):
+        dst = os.path.join(work, "glitch-" + name)
+        variant(sample, dst, "cn2", edit)
+        judge(exe, dst, "one packet of each cn2 file 100 s %s" % name)
+        kinds = findings(dst + ".out")
+        check(sorted(p for k, p in kinds if k == "capture.clock_jump") == ["cn2-br0", "cn2-eth1", "cn2-tap2",
+                                                                           "cn2-vxlan0"],
+              "capture.clock_jump at each cn2 point, 100 s %s (%s)" % (name, kinds))
+    dst = os.path.join(work, "step")
+    variant(sample, dst, "cn1", lambda i, t: t - 5 * 10**9 if i >= 30 else t)
+    subprocess.run([exe, "analyze", "--no-plots", "-o", dst + ".out"] + sorted(
+        os.path.join(dst, f) for f in os.listdir(dst) if f.endswith(".pcap")), stdout=subprocess.DEVNULL)
+    steps = [p for k, p in findings(dst + ".out") if k == "capture.clock_step"]
+    check(sorted(steps) == ["cn1-br0", "cn1-eth1", "cn1-tap1", "cn1-vxlan0"],
+          "a clock set back 5 s mid-capture is reported at each of cn1's points (%s)" % steps)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -3,22 +3,15 @@
 
 Usage: check-external.py PATHTRACE EXTERNAL_DIR OUTDIR
 
-EXTERNAL_DIR is the shared external/ folder: one sub-folder per capture set, each with a SOURCE.md
-whose "What a correct analysis should find" part is the truth. For every set, and every scenario
-of a set that holds several, this runs
-    PATHTRACE analyze --no-plots -o OUTDIR/<set>/<run> [ARGS] FILES...
-reads points.csv, flows.csv, paths.csv, hops.csv, findings.csv and mtu.csv, and checks each
-statement those files can express. One line per check:
-    ok <set> <id>: <statement>
-    FAIL <set> <id>: <statement>: <what pathtrace said>
-A check listed in external-xfail.tsv (set, id, why) prints XFAIL when it fails and XPASS, which is
-fatal, when it passes, so that the list only shrinks. Exit 1 on any FAIL or XPASS, on an xfail
-entry naming no check, and on a set folder that has no expectations here.
-
-Statements no output can express are not asserted; a comment says so where they would go (TTL
-changes, MAC rewrites, ARP, outer headers, timing between two frames of one file). Flows are
-named as SOURCE.md names them: protocol, addresses, ports; for ICMP echo the identifier is the
-source port.
+EXTERNAL_DIR holds one folder per capture set, each with a SOURCE.md saying what a correct analysis
+finds. For every set (and scenario) this runs `PATHTRACE analyze --no-plots -o OUTDIR/<set>/<run>
+[ARGS] FILES...` and checks each statement the CSV outputs can express, one line per check:
+`ok <set> <id>: <statement>` or `FAIL <set> <id>: <statement>: <what pathtrace said>`. A check
+listed in external-xfail.tsv (set, id, why) prints XFAIL when it fails and XPASS, which is fatal,
+when it passes. Exit 1 on a FAIL, an XPASS, an xfail entry naming no check, or a set without
+expectations here. Statements no output can express (TTL, MACs, ARP, outer headers, timing between
+two frames of one file) are not asserted; a comment says so where they would go. Flows are named
+by protocol, addresses and ports; an ICMP echo's identifier is its source port.
 """
 import csv
 import glob
@@ -106,11 +99,19 @@ def showhop(h):
 
 # --- checks: each constructor returns fn(run) -> (ok, what pathtrace said) ---------------------
 
-def both(*checks):
+def combine(quantifier, checks):
     def chk(r):
         res = [c(r) for c in checks]
-        return all(ok for ok, _ in res), "; ".join(said for _, said in res)
+        return quantifier(ok for ok, _ in res), "; ".join(said for _, said in res)
     return chk
+
+
+def both(*checks):
+    return combine(all, checks)
+
+
+def either(*checks):
+    return combine(any, checks)
 
 
 def exit_ok():
@@ -150,11 +151,6 @@ def pointcol(point, **want):
 
 def points_are(sel, pts):
     return flowcol(sel, points=">".join(pts))
-
-
-def retransmits(sel, n):
-    return lambda r: (r.flow(sel)["retransmits"] == str(n),
-                      f"flows.csv packets {r.flow(sel)['packets']} retransmits {r.flow(sel)['retransmits']}")
 
 
 def first_ts(sel, ts, tol=1e-6):
@@ -271,15 +267,7 @@ def no_cross_match():
     return lambda r: (not r.hops and not multi(r), f"{len(r.hops)} hop rows; paths over several points: {multi(r)[:3]}")
 
 
-def either(*checks):
-    def chk(r):
-        res = [c(r) for c in checks]
-        return any(ok for ok, _ in res), "; ".join(said for _, said in res)
-    return chk
-
-
 EXIT = ("exit", "analyze exits 0", exit_ok())
-US = 1e-6
 
 # --- openshift-sdn-ovs-vxlan. Not asserted: inner TTL 64, VNI = project NETID (no column). ------
 N1E, N1V, N1T = "tcpdump-ocp311-node1-eth3", "tcpdump-ocp311-node1-vxlan_sys_4789", "tcpdump-ocp311-node1-tun0"
@@ -293,7 +281,7 @@ def ocp_pair(cli, srv, fwd, back, words, n1_minus_n2_us):
             ("no-loss", "no drops between the two pods", no_loss([cli, srv])),
             ("vxlan-overhead", "VXLAN adds 50 bytes (74 -> 124) on both eth3", both(overhead(N1E, 50), overhead(N2E, 50))),
             ("clock", f"clock node1 - node2 = {n1_minus_n2_us:+d} us (within 40 us), for both points of each node",
-             both(*(offset(a, b, -n1_minus_n2_us * US, 40 * US) for a, b in ((N2E, N1E), (N2V, N1V)))))]
+             both(*(offset(a, b, -n1_minus_n2_us * 1e-6, 40e-6) for a, b in ((N2E, N1E), (N2V, N1V)))))]
 
 
 def ocp_denied(sport, syns):
@@ -301,7 +289,7 @@ def ocp_denied(sport, syns):
     back = lambda r: [f["flow_id"] for f in r.flows if f["src_ip"] == "10.129.0.16" and f["src_port"] == "8080"]
     return [EXIT, ("syn-last-seen", f"{fdesc(syn)}: the {syns} SYNs cross all 4 points, last seen at node1 vxlan_sys_4789",
                    path(syn, TO_N1, syns)),
-            ("syn-retransmits", f"the first SYN is retransmitted {syns - 1} time(s)", retransmits(syn, syns - 1)),
+            ("syn-retransmits", f"the first SYN is retransmitted {syns - 1} time(s)", flowcol(syn, retransmits=syns - 1)),
             ("no-loss-before", "nothing lost before node1 vxlan_sys_4789 (the drop is in br0, past the last point)", no_loss([syn])),
             ("no-answer", "nothing answers: no packet from 10.129.0.16:8080", lambda r: (not back(r), f"flows {back(r)}"))]
 
@@ -336,7 +324,7 @@ OPENSHIFT = [
         ("node2-hairpin", "node2 tun0: 10.131.0.24 -> 172.30.200.68 DNATed to 10.131.0.16, seen at node2 tun0 only",
          both(points_are(VIP2, [N2T]), nat(VIP2, POD2))),
         ("novip-tun0-only", f"{fdesc(NOVIP)}: 2 SYNs, never past node1 tun0 (dropped in the host stack)", path(NOVIP, [N1T], 2)),
-        ("novip-retransmit", "that SYN is retransmitted once", retransmits(NOVIP, 1)),
+        ("novip-retransmit", "that SYN is retransmitted once", flowcol(NOVIP, retransmits=1)),
         ("novip-unreachable", "tun0 (10.129.0.1) returns 2 ICMP host unreachable, seen at node1 tun0 only",
          path(F("icmp", "10.129.0.1", "10.129.0.16"), [N1T], 2))]),
     ("3.5_29", ["3.5_29_pod_to_external/*.pcap"], [], [
@@ -396,7 +384,7 @@ XDPSET = [("all", ["xdpdump.cap", "tcpdump.cap"], [], [
     ("matched-194", "194 packets of 10.241.245.140 -> .155 are in both files", lambda r: matched(x140(r), 194)(r)),
     ("offset", "xdpdump's clock runs ~159.3 ms ahead of tcpdump's (within 1 ms)", offset(XDP, TCPD, 0.1593, 0.001)),
     ("order", "10.241.245.140 -> .155 packets pass the XDP hook, then tcpdump",
-     lambda r: (all(f["points"] == f"{XDP}>{TCPD}" for f in r.flows if match(f, X140) and ">" in f["points"]),
+     lambda r: (all(f["points"] == f"{XDP}>{TCPD}" for f in r.flows if match(f, X140) and ">" in f["points"]) and bool(x140(r)),
                 f"flows.csv points {sorted({f['points'] for f in r.flows if match(f, X140)})}")),
     ("latency-0", "XDP -> stack latency ~0 (|p50| < 1 ms on every hop), none negative",
      lambda r: (bool(r.hops) and all(h["from_point"] == XDP and abs(float(h["lat_p50_us"])) < 1000 and h["negative"] == "0"
@@ -654,9 +642,11 @@ def main():
                 key = (name, cid)
                 seen.add(key)
                 try:
+                    if not r.pts:  # nothing written: no check may pass by finding nothing wrong
+                        raise Miss(f"no points.csv written (exit {r.rc}, stderr {r.err[:1]})")
                     ok, said = fn(r)
-                except Miss as e:
-                    ok, said = False, str(e)
+                except Exception as e:  # a Miss, or outputs pathtrace did not write as documented
+                    ok, said = False, str(e) if isinstance(e, Miss) else f"{type(e).__name__}: {e}"
                 if ok:
                     tag, said = ("XPASS", "passes now: remove it from tests/e2e/external-xfail.tsv") if key in xfail else ("ok", "")
                 else:
