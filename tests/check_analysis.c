@@ -453,6 +453,39 @@ START_TEST(test_coarse_offsets)
 }
 END_TEST
 
+/* A Service address translated on the host, captured before and after at
+ * one point (a pod's tun0): a NAT at that point, not a copy. */
+START_TEST(test_translation_at_one_point)
+{
+	struct scenario s;
+	sc_init(&s, 2, NULL);
+	const uint32_t vip = FEED_IP(172, 30, 0, 1), pod = FEED_IP(10, 1, 0, 7);
+	for (int i = 0; i < 5; i++) {
+		int64_t t = MS(1) * i + 1;
+		uint16_t id = (uint16_t)(40 + i);
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .dst = vip, .sport = 999, .dport = 80, .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t + US(30), .dst = pod, .sport = 999, .dport = 8080,
+					      .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + US(80), .dst = pod, .sport = 999, .dport = 8080,
+					      .ip_id = id });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert_uint_eq(a->points->v[0].stats.duplicates, 0);
+	const struct pt_flow *to_vip = flow_of(a, A, 999, vip, 80), *to_pod = flow_of(a, A, 999, pod, 8080);
+	ck_assert_ptr_nonnull(to_pod);
+	ck_assert_ptr_eq(to_pod->nat_parent, to_vip);
+	ck_assert_uint_eq(to_vip->packets, 5);
+	ck_assert_uint_eq(count_findings(a, PT_F_PATH_NAT), 1);
+	ck_assert_uint_eq(count_findings(a, PT_F_CAPTURE_DUPLICATES), 0);
+	for (size_t k = 0; k < a->findings.n; k++)
+		if (a->findings.v[k].id == PT_F_PATH_NAT) {
+			ck_assert_int_eq(a->findings.v[k].point, 0);
+			ck_assert_int_eq(a->findings.v[k].flow, to_vip->id);
+		}
+	sc_free(&s);
+}
+END_TEST
+
 /* The module table runs every stage after the ones it depends on. */
 START_TEST(test_module_order)
 {
@@ -490,6 +523,7 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_copies_are_a_finding);
 	tcase_add_test(tc, test_module_order);
 	tcase_add_test(tc, test_coarse_offsets);
+	tcase_add_test(tc, test_translation_at_one_point);
 	suite_add_tcase(s, tc);
 	return s;
 }

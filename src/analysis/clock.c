@@ -49,12 +49,46 @@ static bool is_hop(const struct pt_analysis *a, unsigned p)
 
 /* Every pair of hop points both directions of a flow crossed, ordered
  * without overlap, gives an estimate; the most certain one per pair is kept. */
+/* The other direction of f, through NAT: the reply to a DNAT-ed request is
+ * the reverse of the translated form, not of the original. first_child and
+ * next_child list each flow's translated forms (by flow id, 0 ends). */
+static const struct pt_flow *reverse_of(const struct pt_analysis *a, const struct pt_flow *f,
+					const uint32_t *first_child, const uint32_t *next_child)
+{
+	struct pt_flow *r = f->reverse;
+	for (uint32_t c = first_child[f->id]; !r && c; c = next_child[c]) {
+		struct pt_flow_key k;
+		pt_flow_key_reverse(&pt_analysis_flow(a, c)->key, &k);
+		r = pt_flows_find(&a->match.flows, &k);
+	}
+	r = pt_flow_canonical(r);
+	return r != f ? r : NULL;
+}
+
 static void collect_edges(const struct pt_analysis *a, struct edges *es)
 {
 	const struct pt_flows *flows = &a->match.flows;
+	uint32_t *first_child = calloc(flows->n + 1, sizeof *first_child);
+	uint32_t *next_child = calloc(flows->n + 1, sizeof *next_child);
+	if (!first_child || !next_child) {
+		free(first_child);
+		free(next_child);
+		return;
+	}
+	for (size_t i = flows->n; i-- > 0;) {
+		const struct pt_flow *f = flows->all[i], *p = pt_flow_canonical(f->nat_parent);
+		if (p) {
+			next_child[f->id] = first_child[p->id];
+			first_child[p->id] = f->id;
+		}
+	}
 	for (size_t i = 0; i < flows->n; i++) {
-		const struct pt_flow *f = flows->all[i], *r = f->reverse;
-		if (!r || f->nat_parent || r->nat_parent || f->id > r->id)
+		const struct pt_flow *f = flows->all[i];
+		if (f->nat_parent)
+			continue;
+		const struct pt_flow *r = reverse_of(a, f, first_child, next_child);
+		/* Each pair of directions once, from the lower id. */
+		if (!r || (f->id > r->id && reverse_of(a, r, first_child, next_child) == f))
 			continue;
 		for (uint32_t k = 0; k < f->npairs; k++) {
 			const struct pt_pair *pf = &f->pairs[k];
@@ -89,6 +123,8 @@ static void collect_edges(const struct pt_analysis *a, struct edges *es)
 		if (!w || es->v[w - 1].lo != es->v[i].lo || es->v[w - 1].hi != es->v[i].hi)
 			es->v[w++] = es->v[i];
 	es->n = w;
+	free(first_child);
+	free(next_child);
 }
 
 /* Neighbours of each point, in ascending order: start[p] .. start[p + 1]. */

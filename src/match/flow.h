@@ -57,6 +57,7 @@ struct pt_flow {
 	int64_t first_ts, last_ts;
 	pt_pset points;      /* points its packets were seen at */
 	pt_pset nat_points;  /* points where its packets carried another 5-tuple */
+	pt_pset nat_here;    /* points that saw its packets before and after a translation */
 	pt_pset frag_points; /* points where it was seen fragmented */
 	uint32_t max_frag_len;
 	uint16_t mss;        /* MSS this direction's sender announced */
@@ -67,6 +68,12 @@ struct pt_flow {
 	struct pt_pathsig *sigs;
 	uint32_t nsigs;
 	size_t capsigs;
+	/* The last SYN or FIN sent, as first seen: a resend carries a new IPv4
+	 * ID, so only its sequence number tells it is one. */
+	bool has_ctl;
+	uint8_t ctl_flags;
+	uint32_t ctl_seq, ctl_point;
+	int64_t ctl_ts;
 	/* TCP sequence space, relative to the first sequence number seen */
 	bool seq_init;
 	uint32_t seq_last;

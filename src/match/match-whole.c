@@ -41,6 +41,22 @@ static bool same_packet(const struct pt_record *c, const struct pt_flow *f, uint
 	       (c->flow == f || (pt_flow_key_unicast(&f->key) && pt_flow_key_unicast(&c->flow->key)));
 }
 
+/* The same packet twice at one point with two 5-tuples: not a copy but a
+ * translation where it was captured (a DNAT on a pod's tun0, seen before
+ * and after iptables). The translated flow continues the first. */
+static bool translated_here(struct pt_matcher *m, struct pt_record *c, struct pt_flow *f, unsigned point)
+{
+	struct pt_flow *rf = pt_flow_canonical(c->flow);
+	/* The same bytes sent back, addresses swapped, are a reflection (a
+	 * firewall hairpin), not a translation. */
+	if (!rf || f == c->flow || f == c->flow->reverse)
+		return false;
+	if (!f->nat_parent && pt_flow_canonical(f) != rf)
+		f->nat_parent = rf;
+	rf->nat_here = pt_pset_with(m->psets, rf->nat_here, point);
+	return true;
+}
+
 /* A datagram seen in fragments at other points first, whole here (a point
  * after the one that reassembled it): its record, now findable by
  * fingerprint too; NULL when there is none or this point saw it already. */
@@ -65,6 +81,23 @@ static struct pt_record *reassembled(struct pt_matcher *m, const struct pt_sight
 	return NULL;
 }
 
+/* Whether a SYN or FIN starting a record resends the flow's last one: the
+ * same flags and sequence number at the same point, later than a copy. */
+static bool resent_control(struct pt_matcher *m, const struct pt_sight *in, struct pt_flow *f)
+{
+	const struct pt_digest *g = in->g;
+	if (!(g->tcp_flags & 0x03) || g->payload_len)
+		return false;
+	bool resent = f->has_ctl && f->ctl_flags == g->tcp_flags && f->ctl_seq == g->tcp_seq &&
+		      f->ctl_point == in->point && in->ts - f->ctl_ts > m->cfg.dup_ns;
+	f->has_ctl = true;
+	f->ctl_flags = g->tcp_flags;
+	f->ctl_seq = g->tcp_seq;
+	f->ctl_point = in->point;
+	f->ctl_ts = in->ts;
+	return resent;
+}
+
 void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_flow *f)
 {
 	const struct pt_digest *g = in->g;
@@ -84,7 +117,8 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 		struct pt_sighting *s = pt_record_sighting_at(c, point);
 		if (s) {
 			if (ts - s->ts <= m->cfg.dup_ns && ts >= s->ts - m->cfg.dup_ns) {
-				m->points->v[point].stats.duplicates++;
+				if (!translated_here(m, c, f, point))
+					m->points->v[point].stats.duplicates++;
 				return;
 			}
 			continue;
@@ -102,7 +136,7 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 		pt_record_note_nat(r, f, s);
 		return;
 	}
-	if (same && g->l4_proto == PT_P_TCP)
+	if (g->l4_proto == PT_P_TCP && (same || resent_control(m, in, pt_flow_canonical(f))))
 		pt_flow_canonical(f)->retransmits++;
 	if (same >= PT_SAME_KEY_MAX) {
 		m->identical_capped++;

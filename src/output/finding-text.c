@@ -138,8 +138,15 @@ static void path_nat(const struct pt_analysis *a, const struct pt_finding *f, st
 	char key[160];
 	pt_flow_key_format(&pt_analysis_flow(a, (uint32_t)f->flow)->key, key, sizeof key);
 	t->value[0] = '\0';
-	FMT(t, evidence, "packets of %s carry other addresses or ports from %s on", key, name_of(a, f->to));
-	FMT(t, advice, "expected at a floating-IP router port; matched on IP ID, sequence numbers and payload");
+	if (f->point >= 0)
+		FMT(t, evidence, "packets of %s were captured at %s both before and after a translation of their addresses "
+				 "or ports", key, name_of(a, f->point));
+	else
+		FMT(t, evidence, "packets of %s carry other addresses or ports from %s on", key, name_of(a, f->to));
+	FMT(t, advice, "%s; matched on IP ID, sequence numbers and payload",
+	    f->point >= 0 ? "expected where iptables translates a Service address on the host (DNAT), or a capture "
+			    "taken on both sides of it"
+			  : "expected at a floating-IP router port");
 }
 
 static void mtu_oversize_drop(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
