@@ -74,6 +74,14 @@ static void udp_over_vxlan(struct pt_analysis *a, uint32_t passed, uint32_t died
 			feed(a, &p);
 		}
 	}
+	/* Both points go on capturing after the last loss. */
+	struct feed_pkt last = { .point = 0, .ts = MS(150), .src = A, .dst = B, .sport = 1000, .dport = 2000,
+				 .ip_id = 99, .ip_len = passed, .df = true };
+	feed(a, &last);
+	last.point = 1;
+	last.ts += US(15);
+	last.tunnel = 50;
+	feed(a, &last);
 }
 
 START_TEST(test_vm_mtu_1500_over_vxlan)

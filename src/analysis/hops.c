@@ -39,14 +39,43 @@ static int64_t *corrected_sample(const struct pt_analysis *a, const struct pt_fl
 	return v;
 }
 
-/* Whether point q was capturing when the packets of signature s passed. */
+/* Whether point q was capturing when the packets of signature s passed.
+ * Packets after q's last one were lost there only if q went on capturing:
+ * it did if it captured again later, and it stopped if several flows that
+ * used to cross it went on without it at once (a capture killed early). */
 static bool point_active(const struct pt_analysis *a, const struct pt_pathsig *s, unsigned q)
 {
 	if (pt_pset_has(a->match.psets, s->not_started, q))
 		return false;
-	if (pt_pset_has(a->match.psets, s->uncertain, q))
-		return a->points->v[q].stats.last_ts >= s->max_ts; /* it went on capturing afterwards */
+	if (pt_pset_has(a->match.psets, s->uncertain, q) && a->points->v[q].capture_stopped)
+		return a->points->v[q].stats.last_ts >= s->max_ts;
 	return true;
+}
+
+/* The flows that crossed q before its last packet and went on without it. */
+static void find_stopped(struct pt_analysis *a)
+{
+	const struct pt_psets *ps = a->match.psets;
+	size_t n = a->points->n;
+	uint32_t *left = calloc(n ? n : 1, sizeof *left);
+	if (!left)
+		return;
+	for (size_t i = 0; i < a->match.flows.n; i++) {
+		const struct pt_flow *f = a->match.flows.all[i];
+		if (f->nat_parent || !f->packets)
+			continue;
+		for (long q = pt_pset_next(ps, f->points, 0); q >= 0; q = pt_pset_next(ps, f->points, (unsigned)q + 1)) {
+			for (uint32_t k = 0; k < f->nsigs; k++)
+				if (pt_pset_has(ps, f->sigs[k].uncertain, (unsigned)q) &&
+				    f->sigs[k].max_ts > a->points->v[q].stats.last_ts) {
+					left[q]++;
+					break;
+				}
+		}
+	}
+	for (size_t q = 0; q < n; q++)
+		a->points->v[q].capture_stopped = left[q] >= 2;
+	free(left);
 }
 
 static void hop_init(struct pt_hop *h, uint32_t flow_id, unsigned pa, unsigned pb)
@@ -175,6 +204,7 @@ void pt_hops_done(struct pt_analysis *a)
 	size_t n = a->match.flows.n;
 	if (!a->paths || !a->by_pair)
 		return;
+	find_stopped(a);
 	/* The longest path between each pair of addresses, at the pair's first
 	 * index: only a flow with a shorter one can have siblings to learn from,
 	 * and thousands of connections between two VMs must not each scan all. */

@@ -224,18 +224,25 @@ static bool sighting_complete(const struct pt_record *r, const struct pt_sightin
 	return !(r->fragmented && r->dg_len && s->bytes < r->dg_len);
 }
 
-/* The points not capturing around a record: not started yet, or silent
- * since a while (stopped, or just quiet: decided once the pass is over). */
+/* The points not capturing around a record: not started when it would have
+ * passed there (its first sighting plus the gap last measured to that
+ * point), or silent since a while (stopped, or just quiet: decided once the
+ * pass is over). */
 static void idle_points(const struct pt_matcher *m, const struct pt_record *r, struct pt_pset_builder *seen,
 			struct pt_pset_builder *uncertain, struct pt_pset_builder *not_started)
 {
+	unsigned from = r->s[0].point;
 	for (unsigned q = 0; q < m->points->n; q++) {
 		if (pt_pset_builder_has(seen, q))
 			continue;
 		const struct pt_point_stats *ps = &m->points->v[q].stats;
-		if (ps->packets == 0 || ps->first_ts > r->first_ts + m->cfg.window_ns)
+		size_t at = (size_t)from * m->ngap + q;
+		int64_t arrival = r->s[0].ts + m->cfg.dup_ns;
+		if (from < m->ngap && q < m->ngap && m->gap_known[at] && m->gap[at] > 0)
+			arrival += m->gap[at];
+		if (ps->packets == 0 || ps->first_ts > arrival)
 			pt_pset_builder_add(not_started, q);
-		else if (ps->last_ts < r->first_ts - m->cfg.window_ns)
+		else if (ps->last_ts < arrival)
 			pt_pset_builder_add(uncertain, q);
 	}
 }

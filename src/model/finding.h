@@ -20,6 +20,9 @@ enum pt_finding_id {
 	PT_F_CAPTURE_CLOCK_JUMP,    /* capture.clock_jump */
 	PT_F_CAPTURE_CLOCK_STEP,    /* capture.clock_step */
 	PT_F_CAPTURE_DUPLICATES,    /* capture.duplicates */
+	PT_F_CAPTURE_STARTED_LATE,  /* capture.started_late */
+	PT_F_CAPTURE_STOPPED_EARLY, /* capture.stopped_early */
+	PT_F_CAPTURE_WINDOWS_APART, /* capture.windows_apart */
 	PT_F_CLOCK_OFFSET,          /* clock.offset */
 	PT_F_ENCAP_OVERHEAD,        /* encap.overhead */
 	PT_F_FRAG_FRAGMENTED,       /* frag.fragmented */
@@ -142,6 +145,13 @@ struct pt_f_clock_glitch {
 	int64_t max_ns;
 };
 
+/* A capture's window against the others' (reference clock). */
+struct pt_f_window {
+	double by_s;      /* how late, how early, or how far from the nearest other window */
+	long other;       /* the point that started first, stopped last, or is nearest */
+	double length_s;  /* this capture's own span */
+};
+
 struct pt_f_limit {
 	uint64_t count;          /* how often the bound was hit */
 	uint64_t bound;
@@ -166,6 +176,7 @@ struct pt_finding {
 		struct pt_f_overhead overhead;
 		struct pt_f_limit limit;
 		struct pt_f_clock_glitch glitch;
+		struct pt_f_window window;
 	} u;
 };
 

@@ -9,6 +9,7 @@
  *   given_role, given_offset_s                   cli, from --role / --clock-offset
  *   stats                                        match (match/point-stats.c), once per packet
  *   role                                         analysis/roles.c
+ *   capture_stopped                              analysis/hops.c
  *   clock.shift_*                                cli, from the coarse clock pre-pass
  *   clock (the rest)                             analysis/clock.c
  */
@@ -76,6 +77,7 @@ struct pt_point {
 	enum pt_point_role given_role;
 	double given_offset_s;
 	enum pt_point_role role;
+	bool capture_stopped;         /* flows went on without it after its last packet (owner: analysis/hops.c) */
 	struct pt_point_clock clock;
 	struct pt_point_stats stats;
 };

@@ -112,6 +112,36 @@ static void capture_clock_step(const struct pt_analysis *a, const struct pt_find
 		       "synchronised (chrony slews instead of stepping), or split the file at the step");
 }
 
+static void capture_window(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	const struct pt_f_window *x = &f->u.window;
+	FMT(t, value, "%.3f", x->by_s);
+	switch (f->id) {
+	case PT_F_CAPTURE_STARTED_LATE:
+		FMT(t, evidence,
+		    "the first packet at %s came %.3f s after the first at %s (it captured %.3f s): it started late, "
+		    "or had nothing to see; either way, packets before are not counted lost there",
+		    name_of(a, f->point), x->by_s, name_of(a, x->other), x->length_s);
+		FMT(t, advice, "start every capture before the traffic of interest");
+		break;
+	case PT_F_CAPTURE_STOPPED_EARLY:
+		FMT(t, evidence,
+		    "the last packet at %s came %.3f s before the last at %s (it captured %.3f s): it stopped early, or "
+		    "had nothing more to see; either way, packets after are not counted lost there",
+		    name_of(a, f->point), x->by_s, name_of(a, x->other), x->length_s);
+		FMT(t, advice, "stop every capture after the traffic of interest");
+		break;
+	default:
+		FMT(t, evidence,
+		    "%s captured for %.3f s while no other point was capturing (its window overlaps none; the nearest, "
+		    "%s, is %.3f s apart): no packet there can be matched, nothing there is counted lost",
+		    name_of(a, f->point), x->length_s, name_of(a, x->other), x->by_s);
+		FMT(t, advice, "capture at all points at the same time; if the clocks are that far apart, give the "
+			       "offset with --clock-offset");
+		break;
+	}
+}
+
 static void clock_offset(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
 {
 	const struct pt_f_clock *x = &f->u.clock;
@@ -316,6 +346,9 @@ static const struct {
 	[PT_F_CAPTURE_CLOCK_JUMP] = { "capture.clock_jump", capture_clock_jump },
 	[PT_F_CAPTURE_CLOCK_STEP] = { "capture.clock_step", capture_clock_step },
 	[PT_F_CAPTURE_DUPLICATES] = { "capture.duplicates", capture_duplicates },
+	[PT_F_CAPTURE_STARTED_LATE] = { "capture.started_late", capture_window },
+	[PT_F_CAPTURE_STOPPED_EARLY] = { "capture.stopped_early", capture_window },
+	[PT_F_CAPTURE_WINDOWS_APART] = { "capture.windows_apart", capture_window },
 	[PT_F_CLOCK_OFFSET] = { "clock.offset", clock_offset },
 	[PT_F_ENCAP_OVERHEAD] = { "encap.overhead", encap_overhead },
 	[PT_F_FRAG_FRAGMENTED] = { "frag.fragmented", frag_fragmented },

@@ -228,7 +228,7 @@ def overlap_warning():
     """A finding, a warning or the summary says the capture windows do not overlap."""
     def chk(r):
         texts = [x["name"] + " " + x["evidence"] for x in r.finds] + r.err + [r.summary]
-        return (any(re.search(r"overlap|disjoint", t) for t in texts),
+        return (any(re.search(r"overlap|disjoint|windows_apart", t) for t in texts),
                 "findings: " + (", ".join(x["name"] for x in r.finds) or "none") + "; nothing about the windows")
     return chk
 

@@ -459,6 +459,20 @@ class ZeroIdSide(craft.Side):
 # --------------------------------------------------------------------------------------
 
 
+def netem_on(route, p):
+    """The netem delay (ms) per direction on gap p of route: a device with netem on its egress
+    delays what it transmits, i.e. what enters it from its own host and leaves the host (a VM's
+    tap toward the VM, a NIC toward the wire)."""
+    flat = route.flat
+    a, b = flat[p].gp, flat[p + 1].gp
+    out = {F: 0, R: 0}
+    if b.netem_ms and a.host is b.host and (p + 2 >= len(flat) or flat[p + 2].gp.host is not b.host):
+        out[F] = b.netem_ms
+    if a.netem_ms and b.host is a.host and (p == 0 or flat[p - 1].gp.host is not a.host):
+        out[R] = a.netem_ms
+    return out
+
+
 def hexid(rng, n):
     return "".join(rng.choice("0123456789abcdef") for _ in range(n))
 
@@ -475,8 +489,9 @@ def fmt_s(ns):
 
 
 class RandomSet:
-    def __init__(self, seed, max_points=40, big_clocks=False):
+    def __init__(self, seed, max_points=40, big_clocks=False, without=()):
         self.seed = seed
+        self.without = set(without)
         self.rng = random.Random("pathtrace-randomset-%d" % seed)
         self.max_points = max(3, min(200, max_points))
         self.big_clocks = big_clocks
@@ -541,13 +556,8 @@ class RandomSet:
         """craft.Hop for gap p of route: its HSpec, netem on the egress of the device the hop
         leads to, the MTU black hole and the random losses planned there."""
         h = route.gaps[p]
-        flat = route.flat
-        a, b = flat[p].gp, flat[p + 1].gp
-        extra = {F: h.df / 1000.0, R: h.dr / 1000.0}
-        if b.netem_ms and a.host is b.host and (p + 2 >= len(flat) or flat[p + 2].gp.host is not b.host):
-            extra[F] += b.netem_ms
-        if a.netem_ms and b.host is a.host and (p == 0 or flat[p - 1].gp.host is not a.host):
-            extra[R] += a.netem_ms
+        ne = netem_on(route, p)
+        extra = {F: h.df / 1000.0 + ne[F], R: h.dr / 1000.0 + ne[R]}
         plans = route.hop_plans.get(p, {})
         mtu_drop = route.mtu_drop.get(p)
 
@@ -580,8 +590,13 @@ class RandomSet:
             rng.choice([1, 2, 2, 2, 3, 3, 4])
         first = 0 if style.endswith("-") else 1
         self.computes = [self.host("%s%d" % (style, k + first), "compute") for k in range(ncomp)]
-        kinds = {"lb": ["vxlan", "vxlan", "vlan"], "ovs": ["vxlan", "gre", "geneve", "vlan"],
-                 "ovn": ["geneve"], "libvirt": ["vxlan", "vlan", "flat"]}[self.flavour]
+        tunnels = {"lb": ["vxlan"], "ovs": ["vxlan", "gre", "geneve"], "ovn": ["geneve"],
+                   "libvirt": ["vxlan"]}[self.flavour]
+        # one tunnel kind per cloud (now and then a second one on the same NICs)
+        kinds = [rng.choice(tunnels)] * 2 + {"ovn": [], "libvirt": ["vlan", "flat"]}.get(
+            self.flavour, ["vlan"])
+        if len(tunnels) > 1 and rng.random() < 0.08:
+            kinds.append(rng.choice([k for k in tunnels if k != kinds[0]]))
         nnet = 1 if small else rng.choice([1, 1, 2, 2, 3])
         segids = []
         for k in range(nnet):
@@ -677,6 +692,11 @@ class RandomSet:
             self.problem = ("tunnel", n)
         elif self.router_mode == "neutron" and x > 0.78:
             self.problem = ("router", rng.choice([576, 1000, 1280, 1400]))
+        if "mtu" in self.without and self.problem:
+            if self.problem[0] == "tunnel":
+                self.problem[1].problem = False
+                self.problem[1].vm_mtu = self.problem[1].usable
+            self.problem = None
 
     def add_vm(self, h, net):
         rng = self.rng
@@ -740,7 +760,7 @@ class RandomSet:
             into, out = self.bridge_hops()
             items += [into, El(self.gp(v.host, "qbr" + v.pid, "bridge", v.mtu), l2), out,
                       El(self.gp(v.host, "qvb" + v.pid, "veth", v.mtu), l2),
-                      HSpec(rng.uniform(2, 6), rng.uniform(0.5, 1.5)),
+                      HSpec(rng.uniform(0.3, 1.0), 0.1),     # a veth pair: well under 1 us
                       El(self.gp(v.host, "qvo" + v.pid, "veth", v.mtu), l2)]
         return items
 
@@ -787,7 +807,9 @@ class RandomSet:
             if self.flavour in ("lb", "libvirt"):
                 sub = self.gp(h, "%s.%d" % (self.prov_nic, net.segid), "phys", 1500,
                               note="802.1Q sub-interface of %s" % self.prov_nic)
-                return [El(sub, l2), HSpec(rng.uniform(2, 6), rng.uniform(0.5, 1.5)),
+                # the tag is pushed on the way out; a received frame is untagged in the same
+                # skb, so the sub-interface (and a bridge above it) keeps the NIC's stamp
+                return [El(sub, l2), HSpec(0, 0, rng.uniform(1, 4), 0.0),
                         El(nic, l2, vlans=vl)], False
             return [El(nic, l2, vlans=vl)], False
         return [El(nic, l2)], False
@@ -837,7 +859,7 @@ class RandomSet:
 
     def make_routes(self):
         rng = self.rng
-        self.decap_quirk = rng.random() < 0.7
+        self.decap_quirk = rng.random() < 0.7 and "quirks" not in self.without
         pairs = []
         for n in self.nets:
             for i in range(len(n.vms)):
@@ -918,6 +940,8 @@ class RandomSet:
             nat, how = (v.ip4, self.qg_ip), "SNAT to %s" % self.qg_ip
         else:
             nat, how = None, "no NAT"
+        if "nat" in self.without:
+            nat, how = None, "no NAT"
         r = self.new_route("ns", "%s on %s to %s via router %s on %s (%s)" % (
             v.ip4, v.host.name, self.ext_ip, self.router_id, nn.name, how))
         l2 = (v.mac, qrmac)
@@ -996,7 +1020,7 @@ class RandomSet:
         r.add(El(self.gp(h, "vnet%d" % (50 + v.index), "tap", 1500), l2),
               HSpec(0, 0, 0.0, rng.uniform(3, 12)), El(self.gp(h, "virbr0", "bridge", 1500), l2))
         rt = Router("masquerade-" + h.name, rng.uniform(8, 30), rng.uniform(1, 5),
-                    nat=(nat_ip, h.public_ip), mtu={F: 1500, R: 1500},
+                    nat=None if "nat" in self.without else (nat_ip, h.public_ip), mtu={F: 1500, R: 1500},
                     gw={F: "192.168.122.1", R: h.public_ip})
         l2e = (h.public_mac, self.virbr_gw_mac)
         nic = self.gp(h, self.ext_nic, "phys", 1500)
@@ -1006,7 +1030,7 @@ class RandomSet:
         r.add(rt, El(nic, l2e), HSpec(rng.uniform(60, 400), rng.uniform(5, 25)), El(ext, l2e))
         r.va, r.vb = v, None
         r.nat_ip = nat_ip
-        r.nat, r.router_obj, r.ext_ip = (nat_ip, h.public_ip), rt, self.virbr_ext_ip
+        r.nat, r.router_obj, r.ext_ip = rt.nat, rt, self.virbr_ext_ip
         r.mtu = {F: 1500, R: 1500}
 
     # ---- traffic plans ---------------------------------------------------------------
@@ -1022,7 +1046,8 @@ class RandomSet:
             if rng.random() < 0.15:
                 kinds.append("syslog")
             if rng.random() < 0.15 and r.kind == "l2" and self.problem is None:
-                kinds.append("bigudp")
+                if "mtu" not in self.without:
+                    kinds.append("bigudp")
             for kind in kinds:
                 n += 1
                 r.convs.append(self.conv_spec(r, kind, n))
@@ -1034,7 +1059,7 @@ class RandomSet:
         kind = "ping" if small else kind
         c = {"kind": kind, "n": n}
         c["v6"] = bool(kind in ("tcp", "udp", "ping") and r.kind == "l2" and r.va.ip6 and
-                       r.vb.ip6 and rng.random() < 0.4)
+                       r.vb.ip6 and rng.random() < 0.4) and "ipv6" not in self.without
         outside_may_start = r.kind == "ns" and (r.nat is None or r.nat[1] != self.qg_ip)
         d = F if (r.kind not in ("l2", "ns") or (r.kind == "ns" and not outside_may_start)
                   or rng.random() < 0.65) else R
@@ -1069,8 +1094,8 @@ class RandomSet:
             c["interval"] = rng.uniform(3, 40)
             c["eligible"] = {d: cnt, OTHER[d]: cnt}
             # unconnected sockets sending with DF: IPv4 ID 0 (client, echo server or both)
-            c["zero_c"] = c["df"] and not c["v6"] and rng.random() < 0.35
-            c["zero_s"] = c["df"] and not c["v6"] and rng.random() < 0.35
+            c["zero_c"] = c["df"] and not c["v6"] and rng.random() < 0.35 and "zero-id" not in self.without
+            c["zero_s"] = c["df"] and not c["v6"] and rng.random() < 0.35 and "zero-id" not in self.without
         elif kind == "ping":
             cnt = rng.randint(3, 6)
             c["df"] = c["v6"] or rng.random() < 0.8
@@ -1080,7 +1105,8 @@ class RandomSet:
                          for _ in range(cnt)]
             c["interval"] = rng.uniform(20, 200)
             c["eligible"] = {d: cnt, OTHER[d]: cnt}
-            c["zero_c"] = c["df"] and not c["v6"] and rng.random() < 0.5   # a ping socket
+            c["zero_c"] = c["df"] and not c["v6"] and rng.random() < 0.5 and \
+                "zero-id" not in self.without      # a ping socket
         elif kind == "syslog":
             c["count"] = rng.randint(3, 8)
             c["interval"] = rng.uniform(20, 120)
@@ -1094,7 +1120,7 @@ class RandomSet:
             c["interval"] = rng.uniform(5, 40)
             c["eligible"] = {d: 0, OTHER[d]: 0}
         base = {"ping": "ping6" if c["v6"] else "ping"}.get(kind, kind)
-        cid = c["id"] = "%s%d" % (base, n)
+        cid = c["id"] = "c%d-%s" % (n, base)
         if kind in ("tcp", "udp", "bigudp"):
             c["flows"] = [(cid + "-c2s", d), (cid + "-s2c", OTHER[d])]
         elif kind == "ping":
@@ -1170,6 +1196,14 @@ class RandomSet:
                             len([m for m in r.names if m in chosen and m != n]) >= 2), None)
                 if out:
                     chosen.remove(out)
+        if "bridges" in self.without:
+            chosen = [n for n in chosen if not self.points[n].bridge]
+            for r in self.routes:
+                for n in r.names:
+                    if len([m for m in r.names if m in chosen]) >= 2:
+                        break
+                    if n not in chosen and not self.points[n].bridge:
+                        chosen.append(n)
         for n in chosen:
             self.points[n].captured = True
 
@@ -1192,7 +1226,7 @@ class RandomSet:
                             g.host.role == "compute":
                         cands.append(g)
             for g in rng.sample(cands, min(len(cands), rng.choice([1, 1, 2]))):
-                g.netem_ms = rng.choice([5, 10, 20, 30, 50])
+                g.netem_ms = rng.choice([5, 10, 20, 30, 50]) if "netem" not in self.without else 0
 
     def plan_losses(self):
         """Some flows lose a few eligible packets on one hop between two captured points."""
@@ -1214,6 +1248,11 @@ class RandomSet:
                         g.plans[fid] = Plan(d, ords)
                     else:
                         r.hop_plans.setdefault(p, {})[fid] = Plan(d, ords)
+        if "loss" in self.without:
+            for r in self.routes:
+                r.hop_plans = {}
+                if r.router_obj:
+                    r.router_obj.plans = {}
 
     # ---- traffic ---------------------------------------------------------------------
 
@@ -1228,12 +1267,13 @@ class RandomSet:
         """(client address, server address, the client's address for the server, the server's
         for the client): NAT makes them differ."""
         d = c["d"]
+        pub = r.nat[1] if r.nat else None
         if r.kind == "virbr":
-            return r.nat_ip, r.ext_ip, None, None
+            return r.nat_ip, r.ext_ip, None, pub
         if r.kind == "ns":
             if d == F:
-                return r.va.ip4, r.ext_ip, None, None
-            return r.ext_ip, r.va.ip4, (r.nat[1] if r.nat else None), None
+                return r.va.ip4, r.ext_ip, None, pub
+            return r.ext_ip, r.va.ip4, pub, None
         a, b = (r.va.ip6, r.vb.ip6) if c["v6"] else (r.va.ip4, r.vb.ip4)
         return (a, b, None, None) if d == F else (b, a, None, None)
 
@@ -1305,7 +1345,8 @@ class RandomSet:
         """Offsets for hosts whose every captured (non-bridge) point is joined to the reference
         point by two-way traffic: both flows of a conversation crossed both points.  The
         reference (the alphabetically first non-bridge file, as pathtrace takes it) keeps true
-        time."""
+        time.  A netem delay (one way) between two points hides their offset: such pairs do
+        not count, and hosts left unjoined keep true time."""
         rng = self.rng
         caps = sorted((g.file, g.name) for g in self.points.values() if g.captured and not g.bridge)
         if not caps:
@@ -1313,6 +1354,7 @@ class RandomSet:
         ref = self.points[caps[0][1]]
         adj = {n: set() for _, n in caps}
         for r in self.routes:
+            asym = [any(netem_on(r, p).values()) for p in range(len(r.flat) - 1)]
             for c in r.convs:
                 if len(c["flows"]) < 2:
                     continue
@@ -1321,7 +1363,10 @@ class RandomSet:
                     continue
                 both = [n for n in a.points if n in b.points and n in adj]
                 for x in both:
-                    adj[x].update(y for y in both if y != x)
+                    for y in both:
+                        i, j = sorted((r.names.index(x), r.names.index(y)))
+                        if x != y and not any(asym[i:j]):
+                            adj[x].add(y)
         comp, todo = {ref.name}, [ref.name]
         while todo:
             for y in sorted(adj[todo.pop()]):
@@ -1338,6 +1383,8 @@ class RandomSet:
                 h.offset_ns = int(rng.uniform(1.5, 300.0) * 1e6) * 1000 * rng.choice([-1, 1])
             else:
                 h.offset_ns = rng.randrange(150, 3000) * 1000 * rng.choice([-1, 1])
+            if "clocks" in self.without:
+                h.offset_ns = 0
 
     # ---- files -----------------------------------------------------------------------
 
@@ -1426,8 +1473,9 @@ class RandomSet:
         out = [rec("scenario", ("name", "random-%d" % self.seed), ("title", self.title()),
                    ("source", "crafted"), ("seed", self.seed), ("offloads", "n/a"),
                    ("generator", GEN), *extra)]
-        opts = ("%s%s" % (" --max-points %d" % self.max_points if self.max_points != 40 else "",
-                          " --big-clocks" if self.big_clocks else ""))
+        opts = ("%s%s%s" % (" --max-points %d" % self.max_points if self.max_points != 40 else "",
+                            " --big-clocks" if self.big_clocks else "",
+                            " --without " + ",".join(sorted(self.without)) if self.without else ""))
         out.append("# %s%s %d; true time starts at 1700000000; clock_offset_s = file time minus "
                    "true time\n" % (GEN, opts, self.seed))
         for name, g in sorted(self.points.items()):
@@ -1537,23 +1585,17 @@ class RandomSet:
 
     def delay_records(self, live):
         """A netem delay as a flow shows it on a captured hop, written when every packet of the
-        flow took it there within 4 % (true time)."""
+        flow took it there within 4 % (true time), on a hop within one host."""
         out = []
         for fl in live:
             r, d = fl["route"], fl["d"]
             for p in range(len(r.flat) - 1):
-                a, b = r.flat[p].gp, r.flat[p + 1].gp
-                ms = 0
-                if d == F and b.netem_ms and a.host is b.host and (
-                        p + 2 >= len(r.flat) or r.flat[p + 2].gp.host is not b.host):
-                    ms = b.netem_ms
-                if d == R and a.netem_ms and b.host is a.host and (
-                        p == 0 or r.flat[p - 1].gp.host is not a.host):
-                    ms = a.netem_ms
+                ms = netem_on(r, p)[d]
                 if not ms:
                     continue
                 x, y = r.around(p, d)
-                if x is None or y is None:
+                # across hosts a one-way delay cannot be told from a clock offset
+                if x is None or y is None or self.points[x].host is not self.points[y].host:
                     continue
                 lat = self.latencies(fl["id"], x, y)
                 if lat and all(abs(v - ms) <= 0.04 * ms for v in lat):
@@ -1577,6 +1619,9 @@ class RandomSet:
         return out
 
 
+FEATURES = ["bridges", "clocks", "ipv6", "loss", "mtu", "nat", "netem", "quirks", "zero-id"]
+
+
 def main(argv):
     ap = argparse.ArgumentParser(prog="randomset.py", usage=__doc__.split("\n")[0],
                                  description="Write a random multi-point capture set and its "
@@ -1588,11 +1633,18 @@ def main(argv):
                     help="clock offsets up to 5 minutes (beyond pathtrace's 1 s window)")
     ap.add_argument("--count", type=int, default=1,
                     help="write seeds SEED..SEED+K-1, each into OUTDIR/<seed>")
+    ap.add_argument("--without", default="", metavar="FEATURE,...",
+                    help="leave features out, to find which one a failure needs: " + ", ".join(FEATURES)
+                    + " (the seed's other draws stay the same)")
     a = ap.parse_args(argv[1:])
     if not 3 <= a.max_points <= 200:
         ap.error("--max-points must be 3-200")
+    without = [w for w in a.without.split(",") if w]
+    for w in without:
+        if w not in FEATURES:
+            ap.error("--without: unknown feature %s (known: %s)" % (w, ", ".join(FEATURES)))
     for s in range(a.seed, a.seed + a.count):
-        RandomSet(s, a.max_points, a.big_clocks).generate(
+        RandomSet(s, a.max_points, a.big_clocks, without).generate(
             a.outdir if a.count == 1 else os.path.join(a.outdir, str(s)))
     return 0
 
