@@ -10,6 +10,7 @@
 
 #include <pcap/pcap.h>
 
+#include "capture/inner-filter.h"
 #include "check_pathtrace.h"
 #include "pathtrace/capture.h"
 
@@ -313,15 +314,23 @@ START_TEST(test_bad_files_named_others_read)
 }
 END_TEST
 
+static uint64_t last_records; /* what count_udp_outer read, inside the filter or not */
+
 static uint64_t count_udp_outer(const char *path, const char *bpf, bool only_udp)
 {
 	struct pt_capset *cs = pt_capset_new();
 	ck_assert_int_eq(pt_capset_add(cs, path, bpf, NULL, errbuf, sizeof errbuf), 0);
 	struct pt_packet p;
 	struct pt_decoded d;
-	uint64_t n = 0, all = 0;
+	uint64_t n = 0, all = 0, records = 0, outside = 0;
 	while (pt_capset_next(cs, &p, errbuf, sizeof errbuf) == 1) {
 		pt_decode(&d, p.data, p.caplen, p.len, p.linktype, NULL);
+		records++;
+		/* Every record comes back, those the filter leaves out marked (their time is the capture's window). */
+		if (p.outside_filter) {
+			outside++;
+			continue;
+		}
 		all++;
 		/* The outer transport: the first layer after the first IP header. */
 		bool udp = false;
@@ -335,6 +344,9 @@ static uint64_t count_udp_outer(const char *path, const char *bpf, bool only_udp
 		n += udp;
 	}
 	pt_capset_free(cs);
+	if (!bpf)
+		ck_assert_uint_eq(outside, 0);
+	last_records = records;
 	return only_udp ? all : n;
 }
 
@@ -348,7 +360,12 @@ START_TEST(test_bpf_filter)
 		ck_assert_uint_gt(expected, 0);
 		ck_assert_uint_eq(count_udp_outer(f, "udp", true), expected);
 	}
-	ck_assert_uint_eq(count_udp_outer(cfile(corpus, "eth-ipv4-tcp-http.pcap"), "udp", true), 0);
+	const char *http = cfile(corpus, "eth-ipv4-tcp-http.pcap");
+	ck_assert_uint_eq(count_udp_outer(http, "udp", true), 0);
+	uint64_t outside = last_records;
+	count_udp_outer(http, NULL, false);
+	ck_assert_uint_gt(outside, 0);
+	ck_assert_uint_eq(outside, last_records); /* every record came back, marked */
 	struct pt_capset *cs = pt_capset_new();
 	const char *f = cfile(corpus, "vxlan-basic.pcap");
 	ck_assert_int_eq(pt_capset_add(cs, f, "udp and and", NULL, errbuf, sizeof errbuf), -1);
@@ -435,6 +452,71 @@ START_TEST(test_point_names)
 }
 END_TEST
 
+/* The filter finds the tenant's packet inside VXLAN (an inner Ethernet
+ * frame) and inside GRE (an inner IP packet), never in a plain frame, and
+ * link-layer words that cannot apply to raw IP leave that case out. */
+static void tunnel_frame(struct fb *f, bool gre)
+{
+	fb_init(f);
+	fb_eth(f, 0x0800);
+	if (gre) {
+		fb_ipv4(f, 47, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2));
+		fb_gre(f, 0, 0x0800, 0);
+	} else {
+		fb_ipv4(f, 17, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2));
+		fb_udp(f, 40000, 4789);
+		fb_vxlan(f, 100);
+		fb_eth(f, 0x0800);
+	}
+	fb_ipv4(f, 1, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_icmp(f, 8, 0, 1);
+	fb_zero(f, 32);
+	fb_done(f);
+}
+
+static bool inner_match(const char *bpf, const struct fb *f)
+{
+	struct pt_inner_filter x;
+	pt_inner_filter_init(&x, bpf);
+	bool m = pt_inner_filter_match(&x, f->b, (uint32_t)f->n, (uint32_t)f->n, DLT_EN10MB, NULL);
+	pt_inner_filter_free(&x);
+	return m;
+}
+
+START_TEST(test_filter_inside_tunnels)
+{
+	struct fb vx, gre, plain;
+	tunnel_frame(&vx, false);
+	tunnel_frame(&gre, true);
+	fb_init(&plain);
+	fb_eth(&plain, 0x0800);
+	fb_ipv4(&plain, 1, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_icmp(&plain, 8, 0, 1);
+	fb_done(&plain);
+	ck_assert(inner_match("icmp", &vx));
+	ck_assert(inner_match("icmp", &gre));
+	ck_assert(inner_match("host 10.0.0.2", &vx));
+	ck_assert(inner_match("host 10.0.0.2", &gre));
+	ck_assert(!inner_match("tcp", &vx));
+	ck_assert(!inner_match("host 192.0.2.1", &gre)); /* the outer's: libpcap's own program judges that */
+	ck_assert(!inner_match("icmp", &plain));
+	ck_assert(inner_match("ether dst 02:00:00:00:00:02 and icmp", &vx));
+	/* Behind a tag (an OVS local VLAN), inside VXLAN too: "icmp" needs no "vlan and". */
+	struct fb tagged;
+	fb_init(&tagged);
+	fb_eth(&tagged, 0x8100);
+	fb_vlan(&tagged, 1, 0x0800);
+	fb_ipv4(&tagged, 1, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_icmp(&tagged, 8, 0, 1);
+	fb_done(&tagged);
+	ck_assert(inner_match("icmp", &tagged));
+	ck_assert(inner_match("host 10.0.0.1 and icmp", &tagged));
+	ck_assert(!inner_match("udp", &tagged));
+	ck_assert(!inner_match("icmp", &plain)); /* nothing past the outer headers as they are */
+	ck_assert(!inner_match("ether dst 02:00:00:00:00:02 and icmp", &gre)); /* no Ethernet inside GRE here */
+}
+END_TEST
+
 Suite *pt_capture_suite(void)
 {
 	Suite *s = suite_create("capture");
@@ -449,6 +531,7 @@ Suite *pt_capture_suite(void)
 	tcase_add_test(tc, test_link_types_decode);
 	tcase_add_test(tc, test_empty_and_reserved_bits);
 	tcase_add_test(tc, test_point_names);
+	tcase_add_test(tc, test_filter_inside_tunnels);
 	suite_add_tcase(s, tc);
 	return s;
 }

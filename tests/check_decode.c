@@ -451,6 +451,40 @@ START_TEST(test_ipv4_fragments)
 }
 END_TEST
 
+/* A VXLAN packet fragmented on the underlay: its first outer fragment holds
+ * the inner headers, whose lengths are the packet's own (the rest is in the
+ * next fragment), neither truncated nor malformed. */
+START_TEST(test_vxlan_in_outer_first_fragment)
+{
+	static uint8_t payload[1454 - 28];
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4_ex(&f, 17, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2), 4242, 0x2000 /* MF */, NULL, 0);
+	fb_udp(&f, 40000, 4789);
+	fb_vxlan(&f, 100);
+	fb_eth(&f, 0x0800);
+	fb_ipv4_ex(&f, 1, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 7, 0, NULL, 0);
+	fb_icmp(&f, 8, 0, 3005u << 16 | 1);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	ck_assert_uint_eq(f.n, 14 + 1504);
+	f.n = 14 + 1500; /* the underlay's MTU cuts the outer datagram here */
+	f.b[14 + 2] = 1500 >> 8;
+	f.b[14 + 3] = 1500 & 0xff;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:vxlan[vni=100]:eth:ipv4:icmp");
+	ck_assert_uint_eq(d.nips, 2);
+	ck_assert(outer_ip()->is_frag);
+	ck_assert(outer_ip()->mf);
+	ck_assert_uint_eq(outer_ip()->total_len, 1500);
+	ck_assert(!inner_ip()->is_frag);
+	ck_assert_uint_eq(inner_ip()->total_len, 1454);
+	ck_assert_uint_eq(d.payload_len, 1454 - 28); /* what the VM sent, as at the points before */
+	expect_status_consistent();
+}
+END_TEST
+
 START_TEST(test_ipv6_fragments)
 {
 	ck_assert_int_eq(dec_sample("ipv6-first-fragment"), PT_OK);
@@ -1003,6 +1037,7 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_gre_bad_version);
 	tcase_add_test(tc, test_gre_in_udp_and_erspan);
 	tcase_add_test(tc, test_ipv4_fragments);
+	tcase_add_test(tc, test_vxlan_in_outer_first_fragment);
 	tcase_add_test(tc, test_ipv6_fragments);
 	tcase_add_test(tc, test_ipv6_exthdrs);
 	tcase_add_test(tc, test_icmp_frag_needed);

@@ -569,6 +569,72 @@ START_TEST(test_match_fragment_copy_not_complete)
 }
 END_TEST
 
+/* A 1454-byte ping (DF clear) at the vxlan device (part 0), and the VXLAN
+ * packet carrying it (1504 bytes) cut by a 1500-byte underlay: part 1 its
+ * first outer fragment, with the inner headers, part 2 the last 24 bytes. */
+static void outer_frag_frame(struct fb *f, int part)
+{
+	static uint8_t pay[1454 - 28];
+	for (size_t i = 0; i < sizeof pay; i++)
+		pay[i] = (uint8_t)i;
+	fb_init(f);
+	fb_eth(f, 0x0800);
+	if (part == 2) {
+		fb_ipv4_ex(f, 17, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2), 4242, 1480 / 8, NULL, 0);
+		fb_bytes(f, pay + sizeof pay - 24, 24);
+		fb_done(f);
+		return;
+	}
+	if (part == 1) {
+		fb_ipv4_ex(f, 17, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2), 4242, 0x2000, NULL, 0);
+		fb_udp(f, 40000, 4789);
+		fb_vxlan(f, 100);
+		fb_eth(f, 0x0800);
+	}
+	fb_ipv4_ex(f, 1, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2), 7, 0, NULL, 0);
+	fb_icmp(f, 8, 0, 3005u << 16 | 1);
+	fb_bytes(f, pay, sizeof pay);
+	fb_done(f);
+	if (part == 1) {
+		f->n = 14 + 1500;
+		f->b[14 + 2] = 1500 >> 8;
+		f->b[14 + 3] = 1500 & 0xff;
+	}
+}
+
+/* The ping crosses the underlay whole inside its VXLAN packet: matched from
+ * the first outer fragment, the rest counted, and its size not taken for one
+ * the underlay carried whole. */
+START_TEST(test_match_outer_fragments)
+{
+	struct fb f;
+	struct pt_digest g;
+	rig_init(2);
+	for (int part = 0; part < 3; part++) {
+		outer_frag_frame(&f, part);
+		digest_of(&g, &f, part ? 1 : 0, US(10 * part));
+		rig_digest(&g);
+	}
+	rig_finish();
+	const struct pt_point_stats *u = &r.pts.v[1].stats;
+	ck_assert_uint_eq(u->outer_frag_packets, 1);
+	ck_assert_uint_eq(u->outer_frag_rest, 1);
+	ck_assert_uint_eq(u->outer_frag_max_len, 1504);
+	struct pt_flow *ping = flow_n(1, 1, 1);
+	const struct pt_pathsig *s = SIG(ping, 0, 1);
+	ck_assert_uint_eq(s->max_len, 1454);
+	ck_assert_uint_eq(s->carried_max_len, 0);
+	ck_assert(pt_pset_has(r.m.psets, ping->outer_frag_points, 1));
+	ck_assert(!pt_pset_has(r.m.psets, ping->outer_frag_points, 0));
+	expect_pair(ping, 0, 1, 1, US(10), US(10));
+	uint64_t packets = 0;
+	for (size_t i = 0; i < r.m.flows.n; i++)
+		packets += r.m.flows.all[i]->packets;
+	ck_assert_uint_eq(packets, 1);
+	rig_free();
+}
+END_TEST
+
 START_TEST(test_match_expire_window)
 {
 	rig_init(1);
@@ -656,6 +722,7 @@ Suite *pt_match_suite(void)
 	tcase_add_test(tc, test_match_fragments);
 	tcase_add_test(tc, test_match_fragment_lost);
 	tcase_add_test(tc, test_match_fragment_copy_not_complete);
+	tcase_add_test(tc, test_match_outer_fragments);
 	tcase_add_test(tc, test_match_expire_window);
 	tcase_add_test(tc, test_super_frame_wire_len);
 	suite_add_tcase(s, tc);

@@ -1,7 +1,7 @@
 /* The MTU diagnosis on hand-built sequences: the classic VM MTU 1500 over a
  * VXLAN underlay of 1500 (usable 1450), the same told by an ICMP message,
- * sizes that do not make an MTU story, a PMTUD black hole, and an MSS the
- * path back cannot carry. */
+ * sizes that do not make an MTU story, a PMTUD black hole, an MSS the
+ * path back cannot carry, and two hops of one tunnel network with one verdict. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -266,6 +266,55 @@ START_TEST(test_mss_exceeds_path_back)
 }
 END_TEST
 
+/* A Linux bridge drops what exceeds the vxlan device's MTU; the vxlan
+ * device drops what passed the bridge but does not fit the underlay. One
+ * network, one limit: one verdict, named on the hop where most died, with
+ * the MTU the better evidence tells (the underlay's minus the tunnel's), and
+ * both hops' losses explained by it. */
+static const char *const bridge_chain[] = { "cn1-tap1", "cn1-brq1", "cn1-vxlan-1", "cn1-eth1" };
+
+START_TEST(test_bridge_and_vxlan_device_one_verdict)
+{
+	struct pt_points points;
+	feed_points(&points, 4, bridge_chain);
+	struct pt_analysis_config cfg = { .window_ns = MS(1000), .reorder_ns = MS(5), .dup_ns = US(500), .reference = -1 };
+	struct pt_analysis *a = pt_analysis_new(&cfg, &points);
+	ck_assert_ptr_nonnull(a);
+	/* 1400 crosses everything, 1454 dies in the vxlan device, 1500 at the bridge. */
+	static const uint32_t sizes[] = { 1400, 1454, 1500, 1500 };
+	static const uint32_t reach[] = { 4, 3, 2, 2 };
+	for (int i = 0; i < 41; i++) {
+		uint32_t k = i == 40 ? 0 : (uint32_t)i % 4; /* a last packet through all four: no capture stopped */
+		for (uint32_t pt = 0; pt < reach[k]; pt++) {
+			struct feed_pkt p = { .point = pt, .ts = MS(5) * i + US(10) * pt + 1, .src = A, .dst = B,
+					      .sport = 1000, .dport = 2000, .ip_id = (uint16_t)i, .ip_len = sizes[k],
+					      .df = true, .tunnel = pt == 3 ? 50 : 0 };
+			feed(a, &p);
+		}
+	}
+	pt_analysis_finish(a);
+	const struct pt_finding *o = only(a, PT_F_MTU_OVERSIZE_DROP);
+	ck_assert_int_eq(o->from, 1);
+	ck_assert_int_eq(o->to, 2);
+	ck_assert_uint_eq(o->u.oversize.lost, 20);
+	ck_assert_uint_eq(o->u.oversize.usable, 1450);
+	ck_assert_int_eq(o->u.oversize.basis, PT_MTU_FROM_TUNNEL);
+	ck_assert_uint_eq(o->u.oversize.nextra, 1);
+	ck_assert_int_eq(o->u.oversize.extra_from[0], 2);
+	ck_assert_int_eq(o->u.oversize.extra_to[0], 3);
+	ck_assert_uint_eq(o->u.oversize.extra_lost[0], 10);
+	ck_assert_uint_eq(o->u.oversize.extra_died_min[0], 1454);
+	ck_assert_uint_eq(count(a, PT_F_LOSS_HOP), 2);
+	for (size_t i = 0; i < a->findings.n; i++)
+		if (a->findings.v[i].id == PT_F_LOSS_HOP) {
+			ck_assert_int_eq(a->findings.v[i].u.loss.cause, PT_LOSS_OVERSIZE);
+			ck_assert_ptr_eq(&a->findings.v[a->findings.v[i].u.loss.oversize], o);
+		}
+	pt_analysis_free(a);
+	pt_points_free(&points);
+}
+END_TEST
+
 Suite *pt_mtu_suite(void)
 {
 	Suite *s = suite_create("mtu");
@@ -275,6 +324,7 @@ Suite *pt_mtu_suite(void)
 	tcase_add_test(tc, test_no_verdict_when_sizes_do_not_fit);
 	tcase_add_test(tc, test_pmtud_black_hole);
 	tcase_add_test(tc, test_mss_exceeds_path_back);
+	tcase_add_test(tc, test_bridge_and_vxlan_device_one_verdict);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -56,6 +56,8 @@ struct pt_hop {
 	uint32_t passed_max_len; /* wire sizes only */
 	uint8_t lost_flags;
 	uint64_t lost_df;
+	uint64_t lost_resent; /* TCP retransmissions among the lost */
+	uint32_t lost_resent_min_len;
 };
 
 struct pt_hops {
@@ -119,6 +121,8 @@ struct pt_analysis *pt_analysis_new(const struct pt_analysis_config *cfg, struct
 void pt_analysis_free(struct pt_analysis *a);
 /* One packet, in time order across points; g->point < points->n. */
 void pt_analysis_packet(struct pt_analysis *a, const struct pt_digest *g);
+/* A record the user's filter left out: it tells only that point was capturing at ts. */
+void pt_analysis_outside_filter(struct pt_analysis *a, uint32_t point, int64_t ts);
 /* Closes the pass and runs every module's done hook. */
 void pt_analysis_finish(struct pt_analysis *a);
 
@@ -161,8 +165,12 @@ void pt_pair_range(const struct pt_analysis *a, uint8_t version, const uint8_t *
 		   size_t *hi);
 /* Whether two flows join the same two addresses in the same direction. */
 bool pt_same_pair(const struct pt_flow *x, const struct pt_flow *y);
-/* The ICMP MTU message quoting flow f, or NULL (analysis/icmp.c). */
+/* The ICMP MTU message quoting flow f, else the lowest quoting another flow
+ * between the same two addresses (a sender keeps one path MTU per
+ * destination), or NULL (analysis/icmp.c). */
 const struct pt_icmp_mtu *pt_icmp_for_flow(const struct pt_analysis *a, const struct pt_flow *f);
+/* The same, among messages seen before flow f ended: one that could have told its sender. */
+const struct pt_icmp_mtu *pt_icmp_told_flow(const struct pt_analysis *a, const struct pt_flow *f);
 /* The point of a flow's path with the largest tunnel overhead, or -1 (analysis/encap.c). */
 long pt_tunnel_point(const struct pt_analysis *a, const struct pt_flow *f);
 /* The tunnel encapsulation seen at a point (enum pt_proto), PT_P_NONE none (analysis/encap.c). */

@@ -33,7 +33,10 @@ void pt_frag_done(struct pt_analysis *a)
 		x->from = before;
 		x->to = first;
 		x->flow = f->id;
-		x->u.frag = (struct pt_f_fragmented){ a->points->v[first].stats.max_frag_len, incomplete, datagrams,
-						     before < 0 };
+		const struct pt_point_stats *st = &a->points->v[first].stats;
+		bool outer = pt_pset_has(ps, f->outer_frag_points, (uint32_t)first);
+		x->u.frag = (struct pt_f_fragmented){ st->max_frag_len, incomplete, datagrams, before < 0, outer,
+						     outer ? st->outer_frag_max_len : 0,
+						     outer ? st->tunnel_overhead_max : 0 };
 	}
 }

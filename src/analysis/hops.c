@@ -48,7 +48,7 @@ static bool point_active(const struct pt_analysis *a, const struct pt_pathsig *s
 	if (pt_pset_has(a->match.psets, s->not_started, q))
 		return false;
 	if (pt_pset_has(a->match.psets, s->uncertain, q) && a->points->v[q].capture_stopped)
-		return a->points->v[q].stats.last_ts >= s->max_ts;
+		return a->points->v[q].stats.window_last_ts >= s->max_ts;
 	return true;
 }
 
@@ -67,7 +67,7 @@ static void find_stopped(struct pt_analysis *a)
 		for (long q = pt_pset_next(ps, f->points, 0); q >= 0; q = pt_pset_next(ps, f->points, (unsigned)q + 1)) {
 			for (uint32_t k = 0; k < f->nsigs; k++)
 				if (pt_pset_has(ps, f->sigs[k].uncertain, (unsigned)q) &&
-				    f->sigs[k].max_ts > a->points->v[q].stats.last_ts) {
+				    f->sigs[k].max_ts > a->points->v[q].stats.window_last_ts) {
 					left[q]++;
 					break;
 				}
@@ -94,6 +94,9 @@ static void hop_add_lost(struct pt_hop *h, const struct pt_pathsig *g)
 	h->lost += g->count;
 	h->lost_df += g->df;
 	h->lost_flags |= g->flags_or;
+	if (g->resent && (!h->lost_resent || g->resent_min_len < h->lost_resent_min_len))
+		h->lost_resent_min_len = g->resent_min_len;
+	h->lost_resent += g->resent;
 	if (g->min_len < h->lost_min_len)
 		h->lost_min_len = g->min_len;
 	if (g->max_len > h->lost_max_len)
@@ -152,8 +155,9 @@ static void flow_hops(struct pt_analysis *a, const struct pt_flow *f, const stru
 		for (uint32_t s = 0; s < f->nsigs; s++) {
 			const struct pt_pathsig *g = &f->sigs[s];
 			if (pt_pset_has(ps, g->seen, pb)) {
-				if (g->sized && g->max_len > h0.passed_max_len)
-					h0.passed_max_len = g->max_len;
+				/* A tunnel packet fragmented on the underlay proves nothing about its MTU. */
+				if (g->carried_max_len > h0.passed_max_len)
+					h0.passed_max_len = g->carried_max_len;
 				continue;
 			}
 			if (!can_lose || !pt_pset_has(ps, g->seen, pa) || seen_after(a, g, path, i) ||

@@ -59,17 +59,34 @@ void pt_icmp_packet(struct pt_analysis *a, const struct pt_digest *g, struct pt_
 	m->points = pt_pset_with(a->match.psets, m->points, g->point);
 }
 
-const struct pt_icmp_mtu *pt_icmp_for_flow(const struct pt_analysis *a, const struct pt_flow *f)
+static const struct pt_icmp_mtu *icmp_for(const struct pt_analysis *a, const struct pt_flow *f, bool in_time)
 {
+	const struct pt_icmp_mtu *same_path = NULL;
 	for (size_t i = 0; i < a->icmp.n; i++) {
 		const struct pt_icmp_mtu *m = a->icmp.v[i];
-		if (m->quoted.version == f->key.version && m->quoted.proto == f->key.proto &&
-		    memcmp(m->quoted.src, f->key.src, 16) == 0 && memcmp(m->quoted.dst, f->key.dst, 16) == 0 &&
+		if (m->quoted.version != f->key.version || memcmp(m->quoted.src, f->key.src, 16) != 0 ||
+		    memcmp(m->quoted.dst, f->key.dst, 16) != 0)
+			continue;
+		if (in_time && m->first_ts > f->last_ts)
+			continue; /* came after the flow ended: it never told this flow's sender */
+		if (m->quoted.proto == f->key.proto &&
 		    (!m->quoted.has_ports || !f->key.has_ports ||
 		     (m->quoted.sport == f->key.sport && m->quoted.dport == f->key.dport)))
 			return m;
+		if (!same_path || m->mtu < same_path->mtu)
+			same_path = m;
 	}
-	return NULL;
+	return same_path;
+}
+
+const struct pt_icmp_mtu *pt_icmp_for_flow(const struct pt_analysis *a, const struct pt_flow *f)
+{
+	return icmp_for(a, f, false);
+}
+
+const struct pt_icmp_mtu *pt_icmp_told_flow(const struct pt_analysis *a, const struct pt_flow *f)
+{
+	return icmp_for(a, f, true);
 }
 
 /* Where the message was seen closest to the sender: on the quoted flow's

@@ -21,7 +21,9 @@ struct hop_group {
 	uint32_t passed_max, died_min, died_max;
 	uint64_t lost, flows;
 	uint32_t first_flow;
-	bool tcp_retransmitted;
+	uint64_t resent_lost;   /* TCP retransmissions among the dead */
+	uint32_t resent_min;
+	bool told;              /* an ICMP message could have told some sender in time */
 	uint32_t icmp_mtu;
 	long tunnel;
 };
@@ -49,7 +51,15 @@ static struct hop_group *group_of(struct hop_groups *gs, const struct pt_hop *h)
 	return x;
 }
 
-static void oversize_finding(struct pt_analysis *a, const struct hop_group *x)
+/* The verdict one hop's evidence gives. */
+struct verdict {
+	struct pt_f_oversize o;
+	long from, to;
+	int64_t flow;
+	bool merged;
+};
+
+static void hop_verdict(struct pt_analysis *a, const struct hop_group *x, struct verdict *v)
 {
 	const struct pt_point_stats *tp = x->tunnel >= 0 ? &a->points->v[x->tunnel].stats : NULL;
 	uint32_t overhead = tp ? tp->tunnel_overhead_max : 0;
@@ -65,7 +75,8 @@ static void oversize_finding(struct pt_analysis *a, const struct hop_group *x)
 				   .encap = tp ? pt_point_encap(tp) : PT_P_NONE,
 				   .overhead = overhead,
 				   .underlay = underlay,
-				   .blackhole = x->tcp_retransmitted && !x->icmp_mtu };
+				   .resent_lost = x->resent_lost,
+				   .blackhole = x->resent_lost && x->resent_min > x->passed_max && !x->told };
 	if (x->icmp_mtu) {
 		o.usable = x->icmp_mtu;
 		o.basis = PT_MTU_FROM_ICMP;
@@ -76,13 +87,53 @@ static void oversize_finding(struct pt_analysis *a, const struct hop_group *x)
 		o.usable = x->passed_max;
 		o.basis = PT_MTU_FROM_LARGEST;
 	}
-	struct pt_finding *f = pt_findings_add(&a->findings, PT_F_MTU_OVERSIZE_DROP, PT_SEV_ERROR);
-	if (!f)
-		return;
-	f->from = x->from;
-	f->to = x->to;
-	f->flow = x->flows == 1 ? (int64_t)x->first_flow : -1;
-	f->u.oversize = o;
+	*v = (struct verdict){ o, x->from, x->to, x->flows == 1 ? (int64_t)x->first_flow : -1, false };
+}
+
+/* Whether verdict b's MTU is the better told: lower (the path MTU is the
+ * smallest of its hops'), then from an ICMP message, then the tunnel's. */
+static bool better_told(const struct pt_f_oversize *b, const struct pt_f_oversize *than)
+{
+	if (b->usable != than->usable)
+		return b->usable < than->usable;
+	return b->basis < than->basis;
+}
+
+/* Hops of one tunnel network that drop for its MTU give one verdict: named
+ * on the hop where most died, with the MTU its evidence tells best, the
+ * others listed. */
+static void merge_verdicts(struct verdict *v, size_t n, size_t first)
+{
+	struct verdict *m = &v[first];
+	const struct pt_f_oversize *best = &m->o;
+	for (size_t k = first + 1; k < n; k++)
+		if (!v[k].merged && v[k].o.tunnel >= 0 && v[k].o.tunnel == m->o.tunnel && v[k].o.lost > m->o.lost) {
+			struct verdict t = *m;
+			*m = v[k];
+			v[k] = t;
+		}
+	for (size_t k = first + 1; k < n; k++) {
+		struct verdict *x = &v[k];
+		if (x->merged || x->o.tunnel < 0 || x->o.tunnel != m->o.tunnel)
+			continue;
+		x->merged = true;
+		if (better_told(&x->o, best))
+			best = &x->o;
+		struct pt_f_oversize *o = &m->o;
+		if (o->nextra < sizeof o->extra_from / sizeof o->extra_from[0]) {
+			o->extra_from[o->nextra] = x->from;
+			o->extra_to[o->nextra] = x->to;
+			o->extra_lost[o->nextra] = x->o.lost;
+			o->extra_died_min[o->nextra] = x->o.died_min;
+			o->nextra++;
+		}
+		if (x->o.died_max > o->died_max)
+			o->died_max = x->o.died_max;
+	}
+	if (best != &m->o) {
+		m->o.usable = best->usable;
+		m->o.basis = best->basis;
+	}
 }
 
 /* Per hop, over every flow that crossed it: the largest packet that passed
@@ -111,18 +162,54 @@ static void oversize_findings(struct pt_analysis *a)
 		x->lost += h->lost_sized;
 		if (!x->flows++)
 			x->first_flow = h->flow_id;
-		x->tcp_retransmitted = x->tcp_retransmitted || (f->key.proto == 6 && f->retransmits);
+		if (h->lost_resent && (!x->resent_lost || h->lost_resent_min_len < x->resent_min))
+			x->resent_min = h->lost_resent_min_len;
+		x->resent_lost += h->lost_resent;
 		const struct pt_icmp_mtu *m = pt_icmp_for_flow(a, f);
 		if (m && (!x->icmp_mtu || m->mtu < x->icmp_mtu))
 			x->icmp_mtu = m->mtu;
+		x->told = x->told || pt_icmp_told_flow(a, f);
 	}
-	for (size_t k = 0; k < gs.n; k++) {
+	struct verdict *v = calloc(gs.n ? gs.n : 1, sizeof *v);
+	size_t nv = 0;
+	for (size_t k = 0; v && k < gs.n; k++) {
 		const struct hop_group *x = &gs.v[k];
 		/* Something smaller must pass, and nothing that died may be as small. */
 		if (x->lost && x->passed_max && x->died_min > x->passed_max)
-			oversize_finding(a, x);
+			hop_verdict(a, x, &v[nv++]);
 	}
+	for (size_t k = 0; k < nv; k++) {
+		if (v[k].merged)
+			continue;
+		merge_verdicts(v, nv, k);
+		struct pt_finding *f = pt_findings_add(&a->findings, PT_F_MTU_OVERSIZE_DROP, PT_SEV_ERROR);
+		if (!f)
+			break;
+		f->from = v[k].from;
+		f->to = v[k].to;
+		f->flow = v[k].o.nextra ? -1 : v[k].flow;
+		f->u.oversize = v[k].o;
+	}
+	free(v);
 	free(gs.v);
+}
+
+/* The oversize drop that names hop from > to, as its own or among its
+ * merged hops; NULL none. */
+static const struct pt_finding *oversize_on_hop(const struct pt_analysis *a, long from, long to)
+{
+	for (size_t k = 0; k < a->findings.n; k++) {
+		const struct pt_finding *x = &a->findings.v[k];
+		if (x->id != PT_F_MTU_OVERSIZE_DROP)
+			continue;
+		if (x->from == from && x->to == to)
+			return x;
+		const struct pt_f_oversize *o = &x->u.oversize;
+		for (uint32_t e = 0; e < o->nextra; e++)
+			if (o->extra_from[e] == from && o->extra_to[e] == to)
+				return x;
+	}
+	return NULL;
 }
 
 static void blackhole_findings(struct pt_analysis *a)
@@ -130,14 +217,16 @@ static void blackhole_findings(struct pt_analysis *a)
 	for (size_t i = 0; i < a->hops.n; i++) {
 		const struct pt_hop *h = &a->hops.v[i];
 		const struct pt_flow *f = pt_analysis_flow(a, h->flow_id);
-		if (!h->lost || !h->lost_df || f->key.proto != 6 || !f->retransmits || pt_icmp_for_flow(a, f) ||
-		    pt_findings_find(&a->findings, PT_F_MTU_OVERSIZE_DROP, PT_ANY_FLOW, h->from, h->to) ||
+		/* Resent at a size that died before, and died again, with no word back. */
+		if (!h->lost || !h->lost_df || f->key.proto != 6 || !h->lost_resent || pt_icmp_told_flow(a, f) ||
+		    oversize_on_hop(a, h->from, h->to) ||
 		    h->lost_min_len <= 576)
 			continue;
 		struct pt_finding *x = pt_finding_on_hop(a, PT_F_MTU_PMTUD_BLACKHOLE, PT_SEV_ERROR, h);
 		if (!x)
 			return;
-		x->u.blackhole = (struct pt_f_blackhole){ h->lost, h->lost_min_len, h->lost_max_len };
+		x->u.blackhole = (struct pt_f_blackhole){ h->lost, h->lost_min_len, h->lost_max_len, h->lost_resent,
+							  h->lost_resent_min_len };
 	}
 }
 
@@ -145,14 +234,11 @@ static void blackhole_findings(struct pt_analysis *a)
 static uint32_t oversize_on_flow(const struct pt_analysis *a, const struct pt_flow *r)
 {
 	uint32_t usable = 0;
-	for (size_t k = 0; k < a->findings.n; k++) {
-		const struct pt_finding *x = &a->findings.v[k];
-		if (x->id != PT_F_MTU_OVERSIZE_DROP)
-			continue;
-		for (size_t h = 0; h < a->hops.n; h++)
-			if (a->hops.v[h].flow_id == r->id && (long)a->hops.v[h].from == x->from &&
-			    (long)a->hops.v[h].to == x->to)
-				usable = x->u.oversize.usable;
+	for (size_t h = 0; h < a->hops.n; h++) {
+		const struct pt_hop *hop = &a->hops.v[h];
+		const struct pt_finding *x = hop->flow_id == r->id ? oversize_on_hop(a, hop->from, hop->to) : NULL;
+		if (x)
+			usable = x->u.oversize.usable;
 	}
 	return usable;
 }
@@ -193,8 +279,7 @@ static void explain_losses(struct pt_analysis *a)
 		struct pt_finding *loss = pt_findings_find(&a->findings, PT_F_LOSS_HOP, h->flow_id, h->from, h->to);
 		if (!loss)
 			continue;
-		const struct pt_finding *over =
-			pt_findings_find(&a->findings, PT_F_MTU_OVERSIZE_DROP, PT_ANY_FLOW, h->from, h->to);
+		const struct pt_finding *over = oversize_on_hop(a, h->from, h->to);
 		const struct pt_icmp_mtu *m = pt_icmp_for_flow(a, pt_analysis_flow(a, h->flow_id));
 		struct pt_f_loss *l = &loss->u.loss;
 		if (over && h->lost_min_len > over->u.oversize.usable) {

@@ -281,11 +281,13 @@ static bool view_from(const struct pt_analysis *a, const struct pt_flow *f, unsi
  * stamped with the ingress port's time (then it ties with the ingress) or
  * just after the egress transmitted (then it follows the egress, and in a
  * microsecond file may tie with it); either way it belongs right after the
- * ingress. Ports are the hops at the same encapsulation depth as the bridge,
+ * ingress. A bridge that followed one port only (the flow died in it, or its
+ * copy came between the ports) goes right after that one. Ports are the hops at the same encapsulation depth as the bridge,
  * on its host. */
 static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct pt_path *path, unsigned b)
 {
 	long tied = -1, before = -1, last = -1, followed = -1;
+	unsigned nfollowed = 0;
 	const struct pt_point *bp = &a->points->v[b];
 	bool b_tunnelled = point_tunnelled(&bp->stats);
 	for (uint32_t i = 0; i < path->n; i++) {
@@ -299,8 +301,10 @@ static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct 
 			tied = (long)i;
 		else if (v.median_ns > 0 && followed < 0)
 			followed = (long)i;
-		if (v.median_ns >= 0)
+		if (v.median_ns >= 0) {
 			before = (long)i;
+			nfollowed++;
+		}
 		last = (long)i;
 	}
 	uint32_t pos;
@@ -308,6 +312,8 @@ static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct 
 		pos = (uint32_t)tied; /* a tie with its egress, after an ingress it followed */
 	else if (tied >= 0)
 		pos = (uint32_t)tied + 1;
+	else if (before >= 0 && nfollowed == 1)
+		pos = (uint32_t)before + 1; /* it followed one port only: its ingress */
 	else if (before >= 0)
 		pos = (uint32_t)before; /* right before the egress it followed */
 	else
@@ -347,7 +353,8 @@ void pt_order_done(struct pt_analysis *a)
 		free(memo);
 		return;
 	}
-	memcpy(a->by_pair, a->match.flows.all, n * sizeof *a->by_pair);
+	if (n) /* no flows: the table may be NULL */
+		memcpy(a->by_pair, a->match.flows.all, n * sizeof *a->by_pair);
 	qsort(a->by_pair, n, sizeof *a->by_pair, cmp_flows_then_id);
 	for (unsigned i = 0; i < 2; i++)
 		pt_hmap_init(&memo->slot[i].map);

@@ -11,6 +11,7 @@
 
 #include "pathtrace/capture.h"
 #include "pathtrace/decode.h"
+#include "capture/inner-filter.h"
 #include "capture/pcapng-meta.h"
 
 /* PERF-NOTES: a page-aligned 128 KiB stdio buffer doubles libpcap's read rate
@@ -36,6 +37,7 @@ struct source {
 	int dlt;
 	unsigned fcs_bytes; /* FCS present at the end of each frame, to strip */
 	struct bpf_program filter;
+	struct pt_inner_filter inner; /* the same, on the packet inside a tunnel */
 	bool has_filter;
 	bool is_pcapng;
 	struct pt_pcapng_meta meta;
@@ -59,6 +61,8 @@ struct pt_capset {
 	unsigned nheap;
 	bool started;
 	int last; /* source returned by the previous call, to advance first */
+	struct pt_decode_opts dec; /* where tunnels are, for the filter's inner match */
+	bool has_dec;
 };
 
 struct pt_capset *pt_capset_new(void)
@@ -81,8 +85,10 @@ static void source_close(struct source *s)
 	s->buf = NULL;
 	free(s->hold);
 	s->hold = NULL;
-	if (s->has_filter)
+	if (s->has_filter) {
 		pcap_freecode(&s->filter);
+		pt_inner_filter_free(&s->inner);
+	}
 	s->has_filter = false;
 	if (s->has_meta)
 		pt_pcapng_meta_close(&s->meta);
@@ -251,6 +257,7 @@ int pt_capset_add(struct pt_capset *cs, const char *path, const char *bpf, const
 			source_close(s);
 			return -1;
 		}
+		pt_inner_filter_init(&s->inner, bpf);
 		s->has_filter = true;
 	}
 	s->path = strdup(path);
@@ -307,9 +314,10 @@ static int read_next(struct pt_capset *cs, unsigned si, struct pt_packet *pk, ch
 			return -1;
 		}
 		uint32_t if_id = s->has_meta ? pt_pcapng_meta_next(&s->meta) : 0;
-		if (s->has_filter && !pcap_offline_filter(&s->filter, h, data))
-			continue;
 		s->packets++;
+		pk->outside_filter = s->has_filter && !pcap_offline_filter(&s->filter, h, data) &&
+				     !pt_inner_filter_match(&s->inner, data, h->caplen, h->len, s->dlt,
+							    cs->has_dec ? &cs->dec : NULL);
 		int p = iface_point(cs, si, if_id);
 		pk->ts_ns = ts_to_ns(&h->ts) - cs->src[si].shift_ns; /* iface_point may move points, not sources */
 		pk->ts_guessed = false;
@@ -460,6 +468,12 @@ int pt_capset_next(struct pt_capset *cs, struct pt_packet *pkt, char *err, size_
 	*pkt = cs->src[si].cur;
 	cs->last = (int)si;
 	return 1;
+}
+
+void pt_capset_decode_opts(struct pt_capset *cs, const struct pt_decode_opts *opts)
+{
+	cs->dec = *opts;
+	cs->has_dec = true;
 }
 
 bool pt_capset_shift(struct pt_capset *cs, unsigned source, int64_t ns)

@@ -238,6 +238,7 @@ int pt_cmd_decode(const struct pt_options *o, pt_report_fn report)
 	}
 	if (bad_input)
 		rc = PT_EXIT_INPUT;
+	pt_capset_decode_opts(cs, &o->dec);
 	unsigned opened = 0;
 	for (size_t i = 0; i < in.n; i++) {
 		if (pt_capset_add(cs, in.paths[i], o->bpf, NULL, err, sizeof err) == 0)
@@ -275,6 +276,8 @@ int pt_cmd_decode(const struct pt_options *o, pt_report_fn report)
 			rc = PT_EXIT_INPUT;
 			continue;
 		}
+		if (p.outside_filter)
+			continue;
 		if (o->limit && n >= o->limit)
 			break;
 		n++;

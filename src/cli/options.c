@@ -34,7 +34,7 @@ static const struct opt {
 	{ "no-summary", 0, NULL, CMD_DECODE, O_NO_SUMMARY, "no summary at the end" },
 	{ "limit", 'c', "N", CMD_DECODE, O_LIMIT, "stop after N packets" },
 	{ "filter", 'f', "EXPR", CMD_DECODE | CMD_ANALYZE, O_FILTER,
-	  "BPF filter on the outer packet (or give it after the files)" },
+	  "BPF filter on the packet or the one inside its tunnel (or give it after the files)" },
 	{ "vxlan-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_VXLAN_PORT,
 	  "also decode UDP PORT as VXLAN (4789 and 8472 always are)" },
 	{ "geneve-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_GENEVE_PORT,

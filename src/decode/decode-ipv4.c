@@ -87,7 +87,9 @@ PT_DECODER(ipv4)
 	check_options(x, v, ihl);
 
 	next->hdr_len = ihl;
-	next->clamp = total < in->wire ? total : in->wire;
+	/* Inside an outer fragment the claimed length stands: the rest of the
+	 * packet is in the outer datagram's later fragments. */
+	next->clamp = total < in->wire || pt_dctx_in_fragment(x, false) ? total : in->wire;
 	if (ip->frag_off != 0)
 		return PT_OK; /* a later fragment: its payload is not a header */
 	next->proto = pt_dispatch_ipproto(ip->proto);

@@ -104,7 +104,7 @@ PT_DECODER(ipv6)
 	ip->proto = nh;
 	ip->hdr_len = (uint32_t)off;
 	next->hdr_len = off;
-	next->clamp = lim_wire;
+	next->clamp = pt_dctx_in_fragment(x, false) ? total : lim_wire; /* as in decode-ipv4.c */
 	if (later_fragment || nh == 59 /* no next header */)
 		return PT_OK;
 	next->proto = pt_dispatch_ipproto(nh);

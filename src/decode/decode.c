@@ -333,6 +333,11 @@ enum pt_status pt_decode(struct pt_decoded *d, const uint8_t *frame, uint32_t ca
 				cap_end = off + next.clamp;
 			if (off + next.clamp < wire_end)
 				wire_end = off + next.clamp;
+			/* Inside the first fragment of an outer datagram (a tunnel packet
+			 * fragmented on the underlay) the inner lengths are the packet's
+			 * own: the rest is in the next fragments, not missing. */
+			else if (pt_dctx_in_fragment(&x, false))
+				wire_end = off + next.clamp;
 		}
 		off += next.hdr_len;
 		proto = next.proto;

@@ -68,6 +68,11 @@ void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8
 				g->frag_len = d->ips[i].total_len;
 		}
 	}
+	if (d->nips > 1 && outer->version == 4 && outer->is_frag && outer->frag_off == 0) {
+		g->outer_first_frag = true;
+		g->outer_dg_key = pt_datagram_key(outer);
+		g->outer_dg_len = ip->off - outer->off + ip->total_len;
+	}
 	g->ip = (struct pt_digest_ip){ .version = ip->version, .proto = ip->proto, .hdr_len = ip->hdr_len,
 				       .total_len = ip->total_len, .id = ip->id, .frag_off = ip->frag_off,
 				       .df = ip->df, .mf = ip->mf, .is_frag = ip->is_frag };

@@ -43,6 +43,12 @@ struct pt_digest {
 	bool len_from_frame;    /* some IP length was 0 (TSO) and taken from the frame */
 	bool fragmented;        /* some IP header is a fragment */
 	uint32_t frag_len;      /* the largest fragmented IP header's length */
+	/* A tunnel packet whose outer IPv4 datagram was fragmented: this is its
+	 * first fragment (the inner packet decoded from it); the later ones carry
+	 * only the rest of the outer payload. */
+	bool outer_first_frag;
+	uint64_t outer_dg_key;
+	uint32_t outer_dg_len;  /* the outer datagram's length before fragmentation */
 	struct pt_digest_ip ip; /* innermost */
 	struct pt_flow_key key; /* innermost 5-tuple */
 	uint8_t l4_proto;       /* enum pt_proto */

@@ -40,8 +40,11 @@ struct pt_pathsig {
 	uint64_t count;
 	int64_t min_ts, max_ts;
 	uint32_t min_len, max_len;
+	uint32_t carried_max_len; /* the largest narrowest form of those never in outer fragments: what each point carried */
 	uint8_t flags_or;    /* TCP flags of those packets */
 	uint64_t df;         /* how many had DF */
+	uint64_t resent;     /* how many were TCP retransmissions */
+	uint32_t resent_min_len;
 	uint64_t frag_incomplete;
 };
 
@@ -59,6 +62,7 @@ struct pt_flow {
 	pt_pset nat_points;  /* points where its packets carried another 5-tuple */
 	pt_pset nat_here;    /* points that saw its packets before and after a translation */
 	pt_pset frag_points; /* points where it was seen fragmented */
+	pt_pset outer_frag_points; /* of those, where its tunnel packets were (the underlay's doing) */
 	uint32_t max_frag_len;
 	uint16_t mss;        /* MSS this direction's sender announced */
 	struct pt_pair *pairs;   /* in order of first sight */

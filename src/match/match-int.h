@@ -15,6 +15,7 @@ struct pt_sighting {
 	bool has_ip_id;     /* IPv4: a copy keeps the ID, a retransmission gets a new one */
 	bool len_estimated; /* carried by a super-frame: wire_len is the segment size */
 	bool ts_guessed;    /* its time is a stand-in (a clock glitch): no delay from it */
+	bool outer_frag;    /* carried in outer fragments here (a tunnel packet fragmented on the underlay) */
 	uint16_t nfrags;
 	uint16_t ip_id;
 	uint32_t bytes;     /* datagram payload bytes seen at this point (fragments) */
@@ -37,6 +38,7 @@ struct pt_record {
 	struct pt_hmap_node key_node, dg_node;
 	bool has_key, has_dg, is_unit, dead;
 	bool whole_seen, fragmented, df;
+	bool resent;                /* a TCP retransmission of bytes or a control segment sent before */
 	uint8_t tcp_flags;
 	struct pt_flow *flow;
 	struct pt_record *prev, *next; /* expiry list, oldest first */
@@ -49,6 +51,13 @@ struct pt_record {
 	struct pt_sighting inl[PT_RECORD_INLINE];
 	struct pt_frag_seen *frags; /* datagrams only */
 	size_t nfrags, capfrags;
+};
+
+struct pt_outer_frag {
+	struct pt_hmap_node node;
+	uint32_t point;
+	int64_t ts;
+	struct pt_outer_frag *next; /* by age */
 };
 
 /* One packet at one point, as the record handlers need it. */

@@ -118,6 +118,7 @@ static void unit_sight(struct pt_matcher *m, struct pt_flow *f, struct pt_flow *
 	f->retransmits++;
 	pt_record_emit(m, u);
 	u->nsight = 0;
+	u->resent = true;
 	u->first_ts = in->ts;
 	pt_record_list_unlink(m, u);
 	pt_record_list_append(m, u);

@@ -136,7 +136,8 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 		pt_record_note_nat(r, f, s);
 		return;
 	}
-	if (g->l4_proto == PT_P_TCP && (same || resent_control(m, in, pt_flow_canonical(f))))
+	bool resent = g->l4_proto == PT_P_TCP && (same || resent_control(m, in, pt_flow_canonical(f)));
+	if (resent)
 		pt_flow_canonical(f)->retransmits++;
 	if (same >= PT_SAME_KEY_MAX) {
 		m->identical_capped++;
@@ -150,6 +151,7 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 	r->df = g->ip.df;
 	r->tcp_flags = g->l4_proto == PT_P_TCP ? g->tcp_flags : 0;
 	r->whole_seen = true;
+	r->resent = resent;
 	struct pt_sighting *s = pt_record_add_sighting(m, r, in);
 	if (g->ip.version == 4 && !g->ip.df) {
 		/* Could be fragmented further on: findable by datagram key too. */

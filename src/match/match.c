@@ -24,6 +24,7 @@ bool pt_match_init(struct pt_matcher *m, const struct pt_match_config *cfg, stru
 	pt_flows_init(&m->flows);
 	pt_hmap_init(&m->by_key);
 	pt_hmap_init(&m->by_dg);
+	pt_hmap_init(&m->outer_frags);
 	m->psets = pt_psets_new();
 	return m->psets != NULL;
 }
@@ -38,6 +39,12 @@ void pt_match_free(struct pt_matcher *m)
 			pt_record_destroy(r);
 		r = n;
 	}
+	while (m->outer_head) {
+		struct pt_outer_frag *n = m->outer_head->next;
+		free(m->outer_head);
+		m->outer_head = n;
+	}
+	pt_hmap_destroy(&m->outer_frags);
 	pt_flows_free(&m->flows);
 	pt_hmap_destroy(&m->by_key);
 	pt_hmap_destroy(&m->by_dg);
@@ -207,6 +214,7 @@ struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_recor
 	s->wire_len = in->wire_len;
 	s->len_estimated = in->estimated;
 	s->ts_guessed = in->g->ts_guessed;
+	s->outer_frag = in->g->outer_first_frag;
 	if (in->g->ip.version == 4) {
 		/* A copy keeps the IP ID, a retransmission gets a new one. */
 		s->has_ip_id = true;
@@ -240,9 +248,9 @@ static void idle_points(const struct pt_matcher *m, const struct pt_record *r, s
 		int64_t arrival = r->s[0].ts + m->cfg.dup_ns;
 		if (from < m->ngap && q < m->ngap && m->gap_known[at] && m->gap[at] > 0)
 			arrival += m->gap[at];
-		if (ps->packets == 0 || ps->first_ts > arrival)
+		if (ps->records == 0 || ps->window_first_ts > arrival)
 			pt_pset_builder_add(not_started, q);
-		else if (ps->last_ts < arrival)
+		else if (ps->window_last_ts < arrival)
 			pt_pset_builder_add(uncertain, q);
 	}
 }
@@ -257,7 +265,7 @@ void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
 	pt_pset_builder_init(&uncertain);
 	pt_pset_builder_init(&not_started);
 	pt_pset_builder_init(&nat);
-	bool incomplete = false, sized = true;
+	bool incomplete = false, sized = true, cut = false;
 	uint32_t wire = UINT32_MAX;
 	for (unsigned i = 0; i < r->nsight; i++) {
 		const struct pt_sighting *s = &r->s[i];
@@ -275,6 +283,7 @@ void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
 		}
 		if (s->nat)
 			pt_pset_builder_add(&nat, s->point);
+		cut = cut || s->outer_frag;
 	}
 	if (pt_pset_builder_empty(&seen))
 		pt_pset_builder_add(&seen, r->s[0].point);
@@ -310,8 +319,15 @@ void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
 		sig->min_len = wire;
 	if (wire > sig->max_len)
 		sig->max_len = wire;
+	if (!cut && sized && wire > sig->carried_max_len)
+		sig->carried_max_len = wire;
 	sig->flags_or |= r->tcp_flags;
 	sig->df += r->df;
+	if (r->resent) {
+		if (!sig->resent || wire < sig->resent_min_len)
+			sig->resent_min_len = wire;
+		sig->resent++;
+	}
 	sig->frag_incomplete += incomplete;
 }
 
@@ -360,6 +376,46 @@ void pt_match_expire(struct pt_matcher *m, int64_t now, bool flush)
 	int64_t limit = now - m->cfg.window_ns - m->cfg.reorder_ns;
 	while (m->head && (flush || m->head->first_ts < limit))
 		pt_record_finalize(m, m->head);
+	while (m->outer_head && (flush || m->outer_head->ts < limit)) {
+		struct pt_outer_frag *o = m->outer_head;
+		m->outer_head = o->next;
+		if (!m->outer_head)
+			m->outer_tail = NULL;
+		pt_hmap_remove(&m->outer_frags, &o->node);
+		free(o);
+	}
+}
+
+static struct pt_outer_frag *outer_frag_find(const struct pt_matcher *m, uint64_t key, uint32_t point)
+{
+	struct pt_hmap_node *node;
+	PT_HMAP_FOR_EACH_WITH_HASH(node, key, &m->outer_frags)
+	{
+		struct pt_outer_frag *o = PT_CONTAINER_OF(node, struct pt_outer_frag, node);
+		if (o->point == point)
+			return o;
+	}
+	return NULL;
+}
+
+/* Remembers the outer datagram of a tunnel packet seen in fragments. */
+static void outer_frag_note(struct pt_matcher *m, const struct pt_digest *g)
+{
+	if (outer_frag_find(m, g->outer_dg_key, g->point))
+		return;
+	struct pt_outer_frag *o = calloc(1, sizeof *o);
+	if (!o || !pt_hmap_insert(&m->outer_frags, &o->node, g->outer_dg_key)) {
+		free(o);
+		m->alloc_failures++;
+		return;
+	}
+	o->point = g->point;
+	o->ts = g->ts;
+	if (m->outer_tail)
+		m->outer_tail->next = o;
+	else
+		m->outer_head = o;
+	m->outer_tail = o;
 }
 
 void pt_record_note_nat(struct pt_record *r, struct pt_flow *f, struct pt_sighting *s)
@@ -392,6 +448,8 @@ static void note_fragmented(struct pt_matcher *m, const struct pt_digest *g, str
 		return;
 	f = pt_flow_canonical(f);
 	f->frag_points = pt_pset_with(m->psets, f->frag_points, g->point);
+	if (g->outer_first_frag)
+		f->outer_frag_points = pt_pset_with(m->psets, f->outer_frag_points, g->point);
 	if (g->frag_len > f->max_frag_len)
 		f->max_frag_len = g->frag_len;
 }
@@ -407,6 +465,12 @@ void pt_match_packet(struct pt_matcher *m, const struct pt_digest *g, struct pt_
 		f->mss = g->tcp_mss;
 	struct pt_sight in = { .point = g->point, .ts = g->ts, .g = g, .estimated = super };
 	in.wire_len = pt_wire_len(f, g, super);
+	if (g->outer_first_frag)
+		outer_frag_note(m, g);
+	if (g->kind == PT_DG_FRAGMENT && outer_frag_find(m, g->dg_key, g->point)) {
+		m->points->v[g->point].stats.outer_frag_rest++;
+		return; /* the rest of a tunnel packet matched from its first fragment */
+	}
 	if (g->kind == PT_DG_FRAGMENT)
 		pt_match_fragment(m, &in, f);
 	else if (g->kind == PT_DG_TCP_DATA)

@@ -27,6 +27,7 @@ struct pt_match_config {
 #define PT_SAME_KEY_MAX 64
 
 struct pt_record;
+struct pt_outer_frag;
 
 struct pt_matcher {
 	struct pt_match_config cfg;
@@ -42,6 +43,10 @@ struct pt_matcher {
 	int64_t *gap;
 	uint8_t *gap_known;
 	size_t ngap;
+	/* Outer datagrams of tunnel packets whose first fragment was seen: their
+	 * later fragments are the rest of a packet already matched. */
+	struct pt_hmap outer_frags;
+	struct pt_outer_frag *outer_head, *outer_tail;
 	uint32_t rng;
 	uint64_t identical_capped;        /* records closed early at PT_SAME_KEY_MAX */
 	uint64_t alloc_failures;          /* records or sightings lost for want of memory */
@@ -59,5 +64,7 @@ void pt_match_expire(struct pt_matcher *m, int64_t now, bool flush);
 /* Per-point statistics of one packet (match/point-stats.c): counts, sizes,
  * encapsulations, time span; made once, read by every later stage. */
 void pt_point_account(struct pt_point_stats *ps, const struct pt_digest *g, bool super);
+/* A record read at a point at ts (pt_point_account calls it): the capture's window. */
+void pt_point_record(struct pt_point_stats *ps, int64_t ts);
 
 #endif

@@ -3,8 +3,18 @@
 
 #include "match/match.h"
 
+void pt_point_record(struct pt_point_stats *ps, int64_t ts)
+{
+	if (ps->records == 0 || ts < ps->window_first_ts)
+		ps->window_first_ts = ts;
+	if (ps->records == 0 || ts > ps->window_last_ts)
+		ps->window_last_ts = ts;
+	ps->records++;
+}
+
 void pt_point_account(struct pt_point_stats *ps, const struct pt_digest *g, bool super)
 {
+	pt_point_record(ps, g->ts);
 	if (ps->packets == 0 || g->ts < ps->first_ts)
 		ps->first_ts = g->ts;
 	if (ps->packets == 0 || g->ts > ps->last_ts)
@@ -49,4 +59,9 @@ void pt_point_account(struct pt_point_stats *ps, const struct pt_digest *g, bool
 		ps->vlan_packets++;
 	if (g->fragmented && g->frag_len > ps->max_frag_len)
 		ps->max_frag_len = g->frag_len;
+	if (g->outer_first_frag) {
+		ps->outer_frag_packets++;
+		if (g->outer_dg_len > ps->outer_frag_max_len)
+			ps->outer_frag_max_len = g->outer_dg_len;
+	}
 }

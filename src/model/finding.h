@@ -101,12 +101,22 @@ struct pt_f_oversize {
 	int tunnel;              /* point with the tunnel overhead, -1 none */
 	uint8_t encap;           /* enum pt_proto of the tunnel, PT_P_NONE none */
 	uint32_t overhead, underlay;
-	bool blackhole;          /* TCP resent the same sizes and no ICMP came back */
+	uint64_t resent_lost;    /* TCP retransmissions among the dead */
+	bool blackhole;          /* some were resent above what passed, died again, and no ICMP came back in time */
+	/* Other hops of the same network where packets died for the same MTU
+	 * (a bridge that drops above 1454, the vxlan device above 1450): one
+	 * verdict, the hop above is where most died. */
+	uint32_t nextra;
+	long extra_from[4], extra_to[4];
+	uint64_t extra_lost[4];
+	uint32_t extra_died_min[4];
 };
 
 struct pt_f_blackhole {
 	uint64_t lost;
 	uint32_t min_len, max_len;
+	uint64_t resent;          /* of the lost, TCP retransmissions */
+	uint32_t resent_min_len;  /* the smallest of those */
 };
 
 struct pt_f_icmp_mtu {
@@ -124,6 +134,9 @@ struct pt_f_fragmented {
 	uint32_t largest;        /* largest fragment, IP total length */
 	uint64_t incomplete, datagrams;
 	bool by_sender;          /* fragmented from the first point on */
+	bool outer;              /* the tunnel packets carrying it were fragmented, not the flow's own */
+	uint32_t outer_len;      /* the largest such tunnel packet, whole */
+	uint32_t overhead;       /* the tunnel's bytes on top of the flow's packets */
 };
 
 struct pt_f_mss {

@@ -29,7 +29,12 @@ enum pt_point_role {
 
 struct pt_point_stats {
 	uint64_t packets, bytes, ip_packets;
-	int64_t first_ts, last_ts;
+	int64_t first_ts, last_ts;   /* of the packets analysed */
+	/* The capture's window: every record of the file, inside the user's
+	 * filter or not (a filter must not make a capture look late). */
+	int64_t window_first_ts, window_last_ts;
+	uint64_t records;            /* every record read here */
+	uint64_t outside_filter;     /* of those, the ones the filter left out */
 	bool fine_ts;                /* some timestamp is not a whole microsecond */
 	uint32_t max_frame_len;
 	uint32_t max_ip_len;         /* outermost IP length, super-frames included */
@@ -38,6 +43,9 @@ struct pt_point_stats {
 	uint64_t fragments;          /* IPv4 fragments (counted by the matcher) */
 	uint64_t duplicates;         /* copies of one packet at this point (counted by the matcher) */
 	uint32_t max_frag_len;       /* largest IPv4/IPv6 fragment, IP total length */
+	uint64_t outer_frag_packets; /* tunnel packets seen here in outer fragments (their first) */
+	uint64_t outer_frag_rest;    /* their later fragments (counted by the matcher) */
+	uint32_t outer_frag_max_len; /* the largest such outer datagram before fragmentation */
 	uint64_t encap_seen;         /* bit per enum pt_proto: vlan, mpls, gre, erspan, vxlan, geneve; ipv4 for IP-in-IP */
 	/* Encapsulation cost per packet: 4 bytes per VLAN tag plus outer IP minus
 	 * inner IP. Tags cost wire bytes but not IP MTU, so the largest tunnel

@@ -197,12 +197,23 @@ static void mtu_oversize_drop(const struct pt_analysis *a, const struct pt_findi
 		snprintf(how, sizeof how, "the largest packet that passed");
 		break;
 	}
+	char also[512] = "";
+	size_t used = 0;
+	for (uint32_t e = 0; e < o->nextra && used < sizeof also; e++) {
+		int n = snprintf(also + used, sizeof also - used, "%s%" PRIu64 " packet(s) of %u bytes and up on %s > %s",
+				 e ? ", " : "; the same limit dropped ", o->extra_lost[e], o->extra_died_min[e],
+				 name_of(a, o->extra_from[e]), name_of(a, o->extra_to[e]));
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
 	FMT(t, value, "%u", o->usable);
 	FMT(t, evidence,
 	    "%" PRIu64 " packets of %" PRIu64 " flow(s) between %u and %u bytes died on %s > %s while packets up to %u "
-	    "bytes passed; usable MTU %u (%s)%s",
-	    o->lost, o->flows, o->died_min, o->died_max, from, to, o->passed_max, o->usable, how,
-	    o->blackhole ? "; TCP resent the same sizes and no ICMP fragmentation-needed came back (PMTUD black hole)"
+	    "bytes passed%s; usable MTU %u (%s)%s",
+	    o->lost, o->flows, o->died_min, o->died_max, from, to, o->passed_max, also, o->usable, how,
+	    o->blackhole ? "; TCP resent segments of these sizes, they died again, and no ICMP fragmentation-needed "
+			   "came back while the flows lasted (PMTUD black hole)"
 			 : "");
 	if (o->tunnel >= 0 && o->overhead)
 		FMT(t, advice,
@@ -220,9 +231,10 @@ static void mtu_pmtud_blackhole(const struct pt_analysis *a, const struct pt_fin
 	const struct pt_f_blackhole *x = &f->u.blackhole;
 	FMT(t, value, "%u", x->min_len);
 	FMT(t, evidence,
-	    "%" PRIu64 " DF segments of %u-%u bytes died on %s > %s, TCP retransmitted them at the same size and no "
-	    "ICMP fragmentation-needed/Packet Too Big for this flow was captured",
-	    x->lost, x->min_len, x->max_len, name_of(a, f->from), name_of(a, f->to));
+	    "%" PRIu64 " DF segments of %u-%u bytes died on %s > %s, %" PRIu64 " of them TCP retransmissions (from %u "
+	    "bytes) that died again, and no ICMP fragmentation-needed/Packet Too Big for this path was captured while "
+	    "the flow lasted",
+	    x->lost, x->min_len, x->max_len, name_of(a, f->from), name_of(a, f->to), x->resent, x->resent_min_len);
 	FMT(t, advice, "let ICMP type 3 code 4 / ICMPv6 type 2 through, lower the MTU before this hop, or clamp the "
 		       "TCP MSS (iptables -t mangle ... TCPMSS --clamp-mss-to-pmtu)");
 }
@@ -263,6 +275,27 @@ static void frag_fragmented(const struct pt_analysis *a, const struct pt_finding
 	char key[160];
 	pt_flow_key_format(&pt_analysis_flow(a, (uint32_t)f->flow)->key, key, sizeof key);
 	FMT(t, value, "%u", x->largest);
+	if (x->outer) {
+		FMT(t, evidence,
+		    "%s crosses %s whole inside tunnel packets of up to %u bytes that leave in outer fragments "
+		    "(largest %u bytes, consistent with an underlay MTU of %u-%u); %" PRIu64 " of %" PRIu64
+		    " datagrams incomplete at some point",
+		    key, name_of(a, f->to), x->outer_len, x->largest, x->largest, x->largest + 7, x->incomplete,
+		    x->datagrams);
+		if (x->overhead && x->overhead < x->largest)
+			FMT(t, advice,
+			    "the underlay fragments and reassembles every such packet (and loses the whole of it with "
+			    "any fragment); keep the instance MTU <= %u (the underlay's %u - %u of tunnel), or raise "
+			    "the underlay MTU to >= %u",
+			    x->largest - x->overhead, x->largest, x->overhead, x->outer_len);
+		else
+			FMT(t, advice,
+			    "the underlay fragments and reassembles every such packet (and loses the whole of it with "
+			    "any fragment); raise the underlay MTU to >= %u or lower the instance MTU by the tunnel's "
+			    "overhead",
+			    x->outer_len);
+		return;
+	}
 	FMT(t, evidence,
 	    "%s is fragmented from %s on (%s); largest fragment %u bytes, consistent with a link MTU of %u-%u; "
 	    "%" PRIu64 " of %" PRIu64 " datagrams incomplete at some point",

@@ -1,6 +1,7 @@
 #!/bin/sh
 # End-to-end: pathtrace analyze on every bundled sample scenario, judged
-# against its manifest by check-analyze.py.
+# against its manifest by check-analyze.py; where packets die for their
+# size, the verdict through the filters a user types too (check-mtu-views.py).
 srcdir=${PT_SRCDIR:-${srcdir:-.}}
 PATHTRACE=${PATHTRACE:-./pathtrace}
 PYTHON=${PYTHON:-python3}
@@ -26,6 +27,10 @@ for dir in "$srcdir"/samples/*/; do
 		echo "XFAIL $name: $(grep "^$name	" "$xfail" | cut -f2)"
 	else
 		status=1
+	fi
+	if grep -q "reason=mtu" "$dir/manifest.tsv"; then
+		echo "== $name through filters"
+		"$PYTHON" "$srcdir/tests/e2e/check-mtu-views.py" "$PATHTRACE" "$dir" "$out/$name.views" || status=1
 	fi
 done
 [ "$n" -gt 0 ] || { echo "no sample scenarios found under $srcdir/samples"; exit 99; }

@@ -16,7 +16,7 @@ LABDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lab/lab-lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab-lib.sh"
 SCENARIOS=(linuxbridge hybridplug vxlan-1450 vxlan-mtu1500 router-frag router-frag6
-	delay clock-offset offload-on offload-off)
+	delay clock-offset offload-on offload-off lbagent-mtu lbagent-mtu-nonf)
 
 skip() { echo "lab.sh: SKIP: $*" >&2; exit 77; }
 die() { echo "lab.sh: ERROR: $*" >&2; exit 1; }
@@ -383,6 +383,122 @@ sc_vxlan-mtu1500() {
 	SCEN_KEYS+=(vm_mtu=1500 underlay_mtu=1500 gso=yes br_netfilter=$(nx cn1 sysctl -n net.bridge.bridge-nf-call-iptables 2>/dev/null || echo n/a))
 	README_TEXT="vxlan-mtu1500: the classic bug, VM MTU 1500 over VXLAN on a 1500 underlay (vxlan0 MTU 1450): DF frames above 1450 (ping -M do -s 1472; TCP with TSO off in the VM) are on cn1-br0 but never on cn1-vxlan0 (silently dropped by the bridge: no ICMP, TCP stalls), ping -s 1400 passes, non-DF -s 1472 is fragmented by br_netfilter at the bridge; TCP with TSO/GSO on sends super-frames the bridge forwards, the vxlan device drops them and sends ICMP frag-needed (mtu 1450, source 10.10.0.12 = the original destination, never crossing the underlay), and TCP falls back."
 	write_manifest "VXLAN between two hosts, VM MTU 1500 (too big)" on
+}
+
+# Neutron's linuxbridge agent: tap<port>, brq<network>, vxlan-<vni> on each
+# compute node, VM MTU 1500 over a 1500-byte underlay (ens4), and a traffic mix
+# wider than vxlan-mtu1500's. NF=1 leaves br_netfilter on (the bridge
+# fragments non-DF IPv4 above the vxlan MTU), NF=0 turns it off (the bridge
+# passes frames up to 1450 + 18 bytes, drops larger ones; a non-DF 1454-byte
+# packet then leaves the vxlan device in two outer fragments).
+LB1=10.20.0.21 LB2=10.20.0.22
+LBPATH=(vma-eth0 compute1-tap3f9e2c1a-7b compute1-brq8d2c4e6f-1a compute1-vxlan-100 compute1-ens4
+	compute2-ens4 compute2-vxlan-100 compute2-brq8d2c4e6f-1a compute2-tap5b7d9f1e-2c vmb-eth0)
+lbagent_mtu() { # NF
+	local nf=$1 h
+	mkns vma; mkns compute1; mkns compute2; mkns vmb
+	for h in compute1 compute2; do nx $h sysctl -qw net.bridge.bridge-nf-call-iptables=$nf; done
+	veth compute1 tap3f9e2c1a-7b fa:16:3e:1a:00:01 vma eth0 fa:16:3e:aa:00:21
+	veth compute2 tap5b7d9f1e-2c fa:16:3e:2b:00:01 vmb eth0 fa:16:3e:bb:00:22
+	veth compute1 ens4 52:54:00:0c:01:04 compute2 ens4 52:54:00:0c:02:04
+	addr compute1 ens4 172.24.0.11/24; addr compute2 ens4 172.24.0.12/24
+	up compute1 ens4; up compute2 ens4
+	mkvxlan compute1 vxlan-100 fa:16:3e:1a:00:f0 172.24.0.11 172.24.0.12 ens4
+	mkvxlan compute2 vxlan-100 fa:16:3e:2b:00:f0 172.24.0.12 172.24.0.11 ens4
+	mkbridge compute1 brq8d2c4e6f-1a fa:16:3e:1a:00:b0
+	mkbridge compute2 brq8d2c4e6f-1a fa:16:3e:2b:00:b0
+	enslave compute1 tap3f9e2c1a-7b brq8d2c4e6f-1a; enslave compute1 vxlan-100 brq8d2c4e6f-1a
+	enslave compute2 tap5b7d9f1e-2c brq8d2c4e6f-1a; enslave compute2 vxlan-100 brq8d2c4e6f-1a
+	up compute1 tap3f9e2c1a-7b vxlan-100 brq8d2c4e6f-1a; up compute2 tap5b7d9f1e-2c vxlan-100 brq8d2c4e6f-1a
+	addr vma eth0 $LB1/24; addr vmb eth0 $LB2/24
+	up vma eth0; up vmb eth0
+	cap vma eth0 veth fmt=pcapng
+	cap compute1 tap3f9e2c1a-7b veth note="Nova tap (a veth here)"
+	cap compute1 brq8d2c4e6f-1a bridge
+	cap compute1 vxlan-100 vxlan
+	cap compute1 ens4 phys encap=vxlan:100:4789 tsresol=ns
+	cap compute2 ens4 phys encap=vxlan:100:4789
+	cap compute2 vxlan-100 vxlan tsresol=ns
+	cap compute2 brq8d2c4e6f-1a bridge
+	cap compute2 tap5b7d9f1e-2c veth note="Nova tap (a veth here)"
+	cap vmb eth0 veth fmt=pcapng
+	# Each test starts from a clean slate: a frag-needed teaches vma the path
+	# MTU, and it would then fragment, or refuse, what follows.
+	local id size df id_size_df
+	for id_size_df in 3001:1400:do 3002:1426:do 3003:1472:do 3004:1472:dont 3005:1426:dont; do
+		IFS=: read -r id size df <<<"$id_size_df"
+		nx vma ip route flush cache
+		pingx vma -c 3 -i 0.05 -e "$id" -s "$size" -M "$df" $LB2
+	done
+	# UDP datagrams of 1472 bytes (IP 1500; the kernel sets DF) at 1 Mbit/s for a second
+	nx vma ip route flush cache
+	iperf_srv vmb $LB2 5301
+	nx vma timeout -s INT 15 iperf3 -u -c $LB2 -p 5301 --cport 41001 -l 1472 -b 1M -t 1 \
+		>"$TMP/iperf-c-5301.log" 2>&1 || true
+	srv_wait
+	# TCP without TSO/GSO: 1500-byte DF segments die at the bridge, no ICMP, the transfer stalls
+	nx vma ip route flush cache
+	nx vma ethtool -K eth0 tso off gso off >/dev/null
+	iperf_srv vmb $LB2 5302; iperf_tcp vma $LB2 5302 41002 "$TCP_BYTES" 3 || true; srv_wait
+	# TCP with default offloads: the vxlan device answers the GSO frames with frag-needed 1450
+	nx vma ip route flush cache
+	nx vma ethtool -K eth0 tso on gso on >/dev/null
+	iperf_srv vmb $LB2 5303; iperf_tcp vma $LB2 5303 41003 "$TCP_BYTES" 10 || true; srv_wait
+	cap_stop
+	flow ping-1428 icmp $LB1 3001 $LB2 "" yes 1428 "ping -M do -s 1400 -c 3 -e 3001"
+	flow ping-1454-df icmp $LB1 3002 $LB2 "" yes 1454 "ping -M do -s 1426 -c 3 -e 3002"
+	flow ping-1500-df icmp $LB1 3003 $LB2 "" yes 1500 "ping -M do -s 1472 -c 3 -e 3003"
+	flow ping-1500-nodf icmp $LB1 3004 $LB2 "" no 1500 "ping -M dont -s 1472 -c 3 -e 3004"
+	flow ping-1454-nodf icmp $LB1 3005 $LB2 "" no 1454 "ping -M dont -s 1426 -c 3 -e 3005"
+	flow udp-1500 udp $LB1 41001 $LB2 5301 yes 1500 "iperf3 -u -l 1472 -b 1M -t 1 --cport 41001 -p 5301"
+	flow tcp-stall tcp $LB1 41002 $LB2 5302 yes 1500 "iperf3 -n $TCP_BYTES --cport 41002 -p 5302 with vma eth0 tso/gso off, killed after 3 s"
+	flow tcp-gso tcp $LB1 41003 $LB2 5303 yes "" "iperf3 -n $TCP_BYTES --cport 41003 -p 5303 with default offloads"
+	local f
+	for f in ping-1428 ping-1454-df ping-1500-df ping-1500-nodf ping-1454-nodf udp-1500 tcp-stall tcp-gso; do
+		path $f "${LBPATH[@]}"
+	done
+	local br=compute1-brq8d2c4e6f-1a vx=compute1-vxlan-100 sent=vma-eth0,compute1-tap3f9e2c1a-7b,compute1-brq8d2c4e6f-1a,compute1-vxlan-100
+	deliver ping-1428 all
+	deliver ping-1500-df none "dropped by the bridge: above the vxlan device MTU"
+	rec drop flow=ping-1500-df from=$br to=$vx size_gt=1450 reason=mtu
+	deliver udp-1500 some "iperf3's UDP socket sets DF: its 1500-byte datagrams die at the bridge, its small setup datagram passes"
+	rec drop flow=udp-1500 from=$br to=$vx size_gt=1450 reason=mtu
+	deliver tcp-stall some "handshake and small segments pass; 1500-byte segments vanish at the bridge: PMTU black hole"
+	rec drop flow=tcp-stall from=$br to=$vx size_gt=1450 reason=mtu
+	deliver tcp-gso some "the vxlan device drops the first super-frames and answers frag-needed 1450; TCP recovers"
+	rec drop flow=tcp-gso from=$vx to=compute1-ens4 reason=mtu "note=GSO super-frames whose segments exceed 1450"
+	rec icmp kind=frag-needed sender=$LB2 mtu=1450 flow=tcp-gso seen_at=$sent by=vxlan-device
+	if [[ $nf == 1 ]]; then
+		deliver ping-1454-df none "br_netfilter drops DF packets above the vxlan device MTU at the bridge"
+		rec drop flow=ping-1454-df from=$br to=$vx size_gt=1450 reason=mtu
+		deliver ping-1500-nodf all "br_netfilter fragments it at the bridge"
+		deliver ping-1454-nodf all "br_netfilter fragments it at the bridge"
+		rec frag flow=ping-1500-nodf at=$vx mtu=1450 by=bridge
+		rec frag flow=ping-1454-nodf at=$vx mtu=1450 by=bridge
+	else
+		deliver ping-1454-df none "passes the bridge (1454 + 14 <= 1450 + 18), dies in the vxlan device, which answers frag-needed 1450"
+		rec drop flow=ping-1454-df from=$vx to=compute1-ens4 size_gt=1450 reason=mtu
+		rec icmp kind=frag-needed sender=$LB2 mtu=1450 flow=ping-1454-df seen_at=$sent by=vxlan-device
+		deliver ping-1500-nodf none "dropped by the bridge (no br_netfilter to fragment it)"
+		rec drop flow=ping-1500-nodf from=$br to=$vx size_gt=1450 reason=mtu
+		deliver ping-1454-nodf all "passes the bridge and the vxlan device; its VXLAN packet (1504 bytes) leaves ens4 in two outer fragments"
+		rec frag flow=ping-1454-nodf at=compute1-ens4 mtu=1500 by=underlay layer=outer
+	fi
+	rec usable_mtu network=vxlan:100 mtu=1450
+	rec usable_mtu point=vma-eth0 mtu=1450
+	SCEN_KEYS+=(vm_mtu=1500 underlay_mtu=1500 gso=yes br_netfilter=$nf)
+}
+
+sc_lbagent-mtu() {
+	lbagent_mtu 1
+	README_TEXT="lbagent-mtu: Neutron linuxbridge agent naming (tap<port>, brq<net>, vxlan-100, ens4), VM MTU 1500 over VXLAN on a 1500 underlay (vxlan-100 MTU 1450), br_netfilter on; the mix: DF pings of 1428 (pass), 1454 and 1500 (br_netfilter drops them at the bridge), non-DF pings of 1500 and 1454 (the bridge fragments them), UDP 1500 with DF (dies at the bridge), TCP with TSO off (stalls at the bridge), TCP with GSO (frag-needed 1450 from the vxlan device, recovers)."
+	write_manifest "Neutron linuxbridge agent, VM MTU 1500 over VXLAN, br_netfilter on, mixed traffic" on
+}
+
+sc_lbagent-mtu-nonf() {
+	lbagent_mtu 0
+	README_TEXT="lbagent-mtu-nonf: as lbagent-mtu with br_netfilter off: the bridge drops frames above the vxlan device's 1450 + 18 bytes (pings of 1500 and UDP 1500 die there), a DF ping of 1454 passes it and dies in the vxlan device (frag-needed 1450), a non-DF ping of 1454 passes whole and leaves ens4 as a VXLAN packet in two outer fragments."
+	write_manifest "Neutron linuxbridge agent, VM MTU 1500 over VXLAN, br_netfilter off, mixed traffic" on
 }
 
 router_base() { # v4|v6 FAR_MTU

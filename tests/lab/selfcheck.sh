@@ -7,7 +7,8 @@
 #   - every flow appears at each point of its path (up to its drop hop when
 #     deliver=none); echo flows: sequence numbers at the last point match deliver
 #   - drop: packets above size_gt present at `from`, absent at `to` and later
-#   - frag: fragments present at `at` (no larger than mtu), absent before it
+#   - frag: fragments present at `at` (no larger than mtu), absent before it; layer=outer: the
+#     VXLAN packets carrying the flow are the ones in fragments (the underlay cut them)
 #   - icmp: frag-needed / PTB from `sender` with `mtu` at every seen_at point
 #   - delay: echo packets of the flow take ms (+-10 %) from `from` to `to`
 #   - clock: points of the host carry clock_offset_s = offset_s, and the hop
@@ -72,6 +73,10 @@ class Pkt:
         self.vx = bool(v["vxlan.vni"])
         sk = 1 if self.vx else 0          # skip the underlay IPv4 and UDP headers
         ip = {k: lst(v[k])[sk:] for k in FIELDS if k.startswith("ip.")}
+        # the underlay's own fragmentation of a VXLAN packet (its first fragment shows the inner packet)
+        omf, ooff = lst(v["ip.flags.mf"])[:1], lst(v["ip.frag_offset"])[:1]
+        self.outer_frag = self.vx and (omf[:1] in (["1"], ["True"]) or int((ooff or ["0"])[0] or 0) > 0)
+        self.outer_len = int(lst(v["ip.len"])[0]) if self.vx else 0
         ip6 = {k: lst(v[k]) for k in FIELDS if k.startswith("ipv6.")}
         self.fam = None
         if ip["ip.src"]:
@@ -264,16 +269,24 @@ for fr in of("frag"):
         continue
     mtu = int(fr["mtu"])
     i = path.index(fr["at"])
-    fr_at = [p for p in (caps[fr["at"]] or []) if fmatch(p, fl) and p.frag]
+    outer = fr.get("layer") == "outer"
+
+    def cut(p):
+        return p.outer_frag if outer else p.frag
+
+    def size(p):
+        return p.outer_len if outer else p.iplen
+
+    fr_at = [p for p in (caps[fr["at"]] or []) if fmatch(p, fl) and cut(p)]
     if not fr_at:
         fail("frag %s: no fragments at %s" % (fr["flow"], fr["at"]))
-    elif max(p.iplen for p in fr_at) > mtu:
+    elif max(size(p) for p in fr_at) > mtu:
         fail("frag %s: fragment of %d bytes > mtu %d at %s" %
-             (fr["flow"], max(p.iplen for p in fr_at), mtu, fr["at"]))
+             (fr["flow"], max(size(p) for p in fr_at), mtu, fr["at"]))
     else:
         ok("frag at")
     for pt in path[:i]:
-        if caps[pt] is not None and any(fmatch(p, fl) and p.frag for p in caps[pt]):
+        if caps[pt] is not None and any(fmatch(p, fl) and cut(p) for p in caps[pt]):
             fail("frag %s: fragments already at %s (before %s)" % (fr["flow"], pt, fr["at"]))
 
 # ---- ICMP errors

@@ -26,6 +26,10 @@ for s in $(bash "$LAB/lab.sh" list); do
 	if [[ -n ${PATHTRACE:-} ]]; then
 		echo "== pathtrace analyze on the fresh $s captures"
 		"${PYTHON:-python3}" "$LAB/../e2e/check-analyze.py" "$PATHTRACE" "$out/$s" "$out/$s.analysis" || fail=1
+		if grep -q "reason=mtu" "$out/$s/manifest.tsv"; then
+			echo "== the MTU verdict on the fresh $s captures, through filters"
+			"${PYTHON:-python3}" "$LAB/../e2e/check-mtu-views.py" "$PATHTRACE" "$out/$s" "$out/$s.views" || fail=1
+		fi
 	fi
 done
 # Open vSwitch with the userspace datapath: VXLAN, GRE and Geneve tunnels.
