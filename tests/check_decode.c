@@ -888,6 +888,56 @@ START_TEST(test_link_types)
 }
 END_TEST
 
+/* ARPHRD_IPGRE cooked captures: the inner packet follows the cooked header
+ * (kaorimatz/pcaps gre2), or a GRE header does; the bytes decide. */
+START_TEST(test_sll_ipgre)
+{
+	ck_assert_int_eq(dec_sample("sll-ipgre-ipv4-icmp"), PT_OK);
+	EXPECT_STACK("sll:ipv4:icmp");
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.2.1");
+	ck_assert_uint_eq(d.icmp.echo_id, 0x1274);
+	ck_assert_uint_eq(d.tunnel_count, 0);
+	ck_assert_uint_eq(d.layers[0].aux, 778);
+	ck_assert_int_eq(dec_sample("sll2-ipgre-gre-ipv6-udp"), PT_OK);
+	EXPECT_STACK("sll2:gre[key=7]:ipv6:udp");
+	ck_assert_uint_eq(d.tunnel_count, 1);
+
+	/* The same two over the other cooked version. */
+	struct fb f;
+	fb_init(&f);
+	fb_sll2(&f, 778, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, 276), PT_OK);
+	EXPECT_STACK("sll2:ipv4:tcp");
+	fb_init(&f);
+	fb_sll(&f, 778, 0x0800);
+	fb_gre(&f, 0x0000, 0x0800, 0);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_LINUX_SLL), PT_OK);
+	EXPECT_STACK("sll:gre:ipv4:tcp");
+
+	/* A GRE header whose protocol type disagrees with the cooked one is not
+	 * taken for one: the bytes are read as the cooked protocol says. */
+	f.b[16 + 2] = 0x86;
+	f.b[16 + 3] = 0xdd;
+	ck_assert_int_eq(dec(&f, DLT_LINUX_SLL), PT_MALFORMED);
+	EXPECT_STACK("sll:ipv4");
+	EXPECT_EVENT(PT_EV_IPV4_BAD_VERSION);
+	expect_status_consistent();
+
+	/* Cut before the 4 bytes that tell the layouts apart: truncated, not a guess. */
+	const struct pt_sample *s = sample("sll-ipgre-ipv4-icmp");
+	pt_decode(&d, s->data, 16 + 3, (uint32_t)s->len, DLT_LINUX_SLL, NULL);
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_SLL_TRUNCATED);
+	expect_status_consistent();
+}
+END_TEST
+
 START_TEST(test_arp_llc)
 {
 	ck_assert_int_eq(dec_sample("arp-request"), PT_OK);
@@ -1019,6 +1069,7 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_depth_capped);
 	tcase_add_test(tc, test_mpls);
 	tcase_add_test(tc, test_link_types);
+	tcase_add_test(tc, test_sll_ipgre);
 	tcase_add_test(tc, test_arp_llc);
 	tcase_add_test(tc, test_ip_in_ip);
 	tcase_add_test(tc, test_stack_format_and_ip_format);

@@ -68,6 +68,26 @@ void fb_vlan(struct fb *f, uint16_t tci, uint16_t ethertype)
 	fb_be16(f, ethertype);
 }
 
+void fb_sll(struct fb *f, uint16_t hatype, uint16_t proto)
+{
+	fb_be16(f, 0); /* packet type: to us */
+	fb_be16(f, hatype);
+	fb_be16(f, 0); /* address length */
+	fb_zero(f, 8);
+	fb_be16(f, proto);
+}
+
+void fb_sll2(struct fb *f, uint16_t hatype, uint16_t proto)
+{
+	fb_be16(f, proto);
+	fb_be16(f, 0);
+	fb_be32(f, 3); /* interface index */
+	fb_be16(f, hatype);
+	fb_u8(f, 0);
+	fb_u8(f, 0);
+	fb_zero(f, 8);
+}
+
 void fb_ipv4_ex(struct fb *f, uint8_t proto, uint32_t src, uint32_t dst, uint16_t id, uint16_t frag,
 		const uint8_t *opts, size_t optlen)
 {
@@ -351,6 +371,23 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_tcp(&f, 22, 50000, 0x12, tcp_syn_opts, sizeof tcp_syn_opts);
 	fb_done(&f);
 	add(out, max, &n, "sll2-ipv6-tcp", 276, &f);
+
+	/* An ipgre device read cooked: the inner packet right after the header, and
+	 * the layout with a GRE header in front. */
+	fb_init(&f);
+	fb_sll(&f, 778, 0x0800);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_icmp(&f, 8, 0, 0x12740001);
+	fb_done(&f);
+	add(out, max, &n, "sll-ipgre-ipv4-icmp", DLT_LINUX_SLL, &f);
+
+	fb_init(&f);
+	fb_sll2(&f, 778, 0x86dd);
+	fb_gre(&f, 0x2000, 0x86dd, 7);
+	fb_ipv6(&f, 17, 1, 2);
+	fb_udp(&f, 53, 53);
+	fb_done(&f);
+	add(out, max, &n, "sll2-ipgre-gre-ipv6-udp", 276, &f);
 
 	fb_init(&f);
 	fb_u8(&f, 2); /* AF_INET, little-endian host */

@@ -51,6 +51,9 @@ void fb_be32(struct fb *f, uint32_t v);
 void fb_zero(struct fb *f, size_t n);
 void fb_eth(struct fb *f, uint16_t ethertype);
 void fb_vlan(struct fb *f, uint16_t tci, uint16_t ethertype);
+/* Linux cooked headers: SLL (16 bytes) and SLL2 (20 bytes), incoming, no address. */
+void fb_sll(struct fb *f, uint16_t hatype, uint16_t proto);
+void fb_sll2(struct fb *f, uint16_t hatype, uint16_t proto);
 /* frag: the 16-bit flags+offset field; opts may be NULL (optlen a multiple of 4). */
 void fb_ipv4_ex(struct fb *f, uint8_t proto, uint32_t src, uint32_t dst, uint16_t id, uint16_t frag,
 		const uint8_t *opts, size_t optlen);
