@@ -981,6 +981,90 @@ START_TEST(test_ip_in_ip)
 }
 END_TEST
 
+/* IPsec AH: tunnel mode makes the inner packet the innermost IP (matched at
+ * the vti device), transport mode names the transport; the lengths are
+ * checked and a capture cut is told from a short packet. */
+START_TEST(test_ah)
+{
+	ck_assert_int_eq(dec_sample("ah-tunnel-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x101]:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[2].hdr_len, 24);
+	ck_assert_uint_eq(d.layers[2].aux, 4);
+	ck_assert_uint_eq(d.nips, 2);
+	ck_assert_uint_eq(d.tunnel_count, 1);
+	expect_ip(outer_ip(), "192.168.1.1", "192.168.1.2");
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.2.1");
+	ck_assert_uint_eq(outer_ip()->proto, 4);
+	/* What point-stats counts as overhead: outer IP 20 + AH 24. */
+	ck_assert_uint_eq(outer_ip()->total_len - inner_ip()->total_len, 44);
+	ck_assert(d.icmp.is_echo);
+	ck_assert_uint_eq(d.icmp.echo_id, 0x7a5a);
+
+	ck_assert_int_eq(dec_sample("ah-transport-tcp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x100]:tcp");
+	ck_assert_uint_eq(d.nips, 1);
+	ck_assert_uint_eq(d.tunnel_count, 0);
+	ck_assert_uint_eq(inner_ip()->proto, 6);
+	ck_assert_uint_eq(d.dport, 22);
+	ck_assert_uint_eq(d.payload_len, 16);
+	ck_assert_uint_eq(d.payload_off, 14 + 20 + 24 + 20);
+
+	/* A first fragment keeps protocol 51 for its datagram key. */
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4_ex(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2), 9, 0x2000, NULL, 0);
+	fb_ah(&f, 17, 0x100, 8, 12);
+	fb_udp(&f, 1, 2);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x100]:udp");
+	ck_assert_uint_eq(inner_ip()->proto, 51);
+
+	/* ESP after AH: not followed. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_ah(&f, 50, 0x100, 8, 12);
+	fb_zero(&f, 32);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x100]");
+	EXPECT_EVENT(PT_EV_IP_UNKNOWN_PROTO);
+
+	/* Payload length 0: 8 bytes, less than the fixed fields. */
+	const struct pt_sample *s = sample("ah-tunnel-icmp");
+	uint8_t b[FB_MAX];
+	memcpy(b, s->data, s->len);
+	b[14 + 20 + 1] = 0;
+	ck_assert_int_eq(pt_t_decode(&d, b, s->len, DLT_EN10MB, stack, sizeof stack), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_AH_MALFORMED);
+	expect_status_consistent();
+	/* A length past the IP packet. */
+	b[14 + 20 + 1] = 60;
+	ck_assert_int_eq(pt_t_decode(&d, b, s->len, DLT_EN10MB, stack, sizeof stack), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_AH_MALFORMED);
+	expect_status_consistent();
+	/* The snap length cuts the ICV: truncated. */
+	pt_decode(&d, s->data, 14 + 20 + 16, (uint32_t)s->len, DLT_EN10MB, NULL);
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_AH_TRUNCATED);
+	ck_assert_uint_eq(d.nips, 1);
+	expect_status_consistent();
+
+	/* In IPv6, AH is an extension header inside the ipv6 layer. */
+	fb_init(&f);
+	fb_eth(&f, 0x86dd);
+	fb_ipv6(&f, 51, 1, 2);
+	fb_ah(&f, 6, 0x200, 1, 12);
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv6:tcp");
+	ck_assert_uint_eq(inner_ip()->hdr_len, 40 + 24);
+}
+END_TEST
+
 START_TEST(test_stack_format_and_ip_format)
 {
 	dec_sample("vxlan-tcp");
@@ -1072,6 +1156,7 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_sll_ipgre);
 	tcase_add_test(tc, test_arp_llc);
 	tcase_add_test(tc, test_ip_in_ip);
+	tcase_add_test(tc, test_ah);
 	tcase_add_test(tc, test_stack_format_and_ip_format);
 	tcase_add_test(tc, test_samples_decode_ok);
 	suite_add_tcase(s, tc);

@@ -193,6 +193,17 @@ void fb_icmp(struct fb *f, uint8_t type, uint8_t code, uint32_t rest)
 	fb_be32(f, rest);
 }
 
+void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len)
+{
+	fb_u8(f, nh);
+	fb_u8(f, (uint8_t)((12 + icv_len) / 4 - 2));
+	fb_be16(f, 0);
+	fb_be32(f, spi);
+	fb_be32(f, seq);
+	for (size_t i = 0; i < icv_len; i++)
+		fb_u8(f, (uint8_t)(0xa0 + i));
+}
+
 void fb_done(struct fb *f)
 {
 	for (unsigned i = 0; i < f->npatch; i++) {
@@ -493,6 +504,27 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
 	fb_done(&f);
 	add(out, max, &n, "ipip-4in6", DLT_EN10MB, &f);
+
+	/* IPsec AH in tunnel mode (an ICMP echo, as Linux vti sends it: 96-bit
+	 * ICV) and in transport mode (a TCP segment). */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_ah(&f, 4, 0x101, 1, 12);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_icmp(&f, 8, 0, 0x7a5a0001);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "ah-tunnel-icmp", DLT_EN10MB, &f);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_ah(&f, 6, 0x100, 7, 12);
+	fb_tcp(&f, 40000, 22, 0x18, NULL, 0);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "ah-transport-tcp", DLT_EN10MB, &f);
 
 	fb_init(&f);
 	fb_eth(&f, 0x0800);

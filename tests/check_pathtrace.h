@@ -68,6 +68,8 @@ void fb_geneve(struct fb *f, uint32_t vni, uint16_t proto, const uint8_t *opts, 
 /* flags: GRE flags+version word; key written when the K bit (0x2000) is set. */
 void fb_gre(struct fb *f, uint16_t flags, uint16_t proto, uint32_t key);
 void fb_icmp(struct fb *f, uint8_t type, uint8_t code, uint32_t rest);
+/* IPsec AH with icv_len bytes of ICV (a multiple of 4): payload length (12 + icv_len) / 4 - 2. */
+void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len);
 void fb_done(struct fb *f);
 
 /* ---- sample frames for the sweep ---- */

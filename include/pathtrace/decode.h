@@ -41,6 +41,7 @@ enum pt_proto {
 	PT_P_ERSPAN,
 	PT_P_VXLAN,
 	PT_P_GENEVE,
+	PT_P_AH,
 	PT_P_UDP,
 	PT_P_TCP,
 	PT_P_ICMP,
@@ -64,6 +65,7 @@ enum pt_layer_id_kind {
 	PT_ID_VNI,     /* VXLAN / Geneve */
 	PT_ID_GRE_KEY, /* GRE key (NVGRE: VSID << 8 | FlowID) */
 	PT_ID_ERSPAN,  /* session id */
+	PT_ID_SPI,     /* IPsec security parameters index */
 };
 
 struct pt_layer {
@@ -77,7 +79,7 @@ struct pt_layer {
 
 struct pt_ip {
 	uint8_t version; /* 4 or 6 */
-	uint8_t proto;   /* upper-layer protocol (after IPv6 extension headers) */
+	uint8_t proto;   /* upper-layer protocol (after IPv6 extension headers and AH) */
 	uint8_t ttl;     /* TTL / hop limit */
 	uint8_t tos;
 	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
@@ -152,7 +154,7 @@ struct pt_decoded {
 	uint32_t payload_len;  /* claimed payload length (from IP lengths), may exceed caplen */
 
 	uint16_t vlan_count;   /* all VLAN tags in the frame */
-	uint16_t tunnel_count; /* vxlan, geneve, gre, erspan, ip-in-ip layers */
+	uint16_t tunnel_count; /* vxlan, geneve, gre, erspan, ip-in-ip (also through AH) layers */
 	uint16_t arp_op;
 };
 

@@ -80,7 +80,9 @@
 	X(PKT_CAPLEN_EXCEEDS_LEN,  'M', "capture.caplen_exceeds_len") \
 	X(EVENTS_OVERFLOW,         'I', "decoder.events_overflow") \
 	X(VXLAN_MALFORMED,         'M', "decoder.vxlan.malformed") \
-	X(NULL_MALFORMED,          'M', "decoder.null.malformed")
+	X(NULL_MALFORMED,          'M', "decoder.null.malformed") \
+	X(AH_TRUNCATED,            'T', "decoder.ah.truncated") \
+	X(AH_MALFORMED,            'M', "decoder.ah.malformed")
 
 enum pt_event {
 #define PT_EVENT_ENUM(id, kind, name) PT_EV_##id,

@@ -30,6 +30,7 @@ static const struct {
 	[PT_P_ERSPAN] = { "erspan", pt_decode_erspan },
 	[PT_P_VXLAN] = { "vxlan", pt_decode_vxlan },
 	[PT_P_GENEVE] = { "geneve", pt_decode_geneve },
+	[PT_P_AH] = { "ah", pt_decode_ah },
 	[PT_P_UDP] = { "udp", pt_decode_udp },
 	[PT_P_TCP] = { "tcp", pt_decode_tcp },
 	[PT_P_ICMP] = { "icmp", pt_decode_icmp },
@@ -110,6 +111,8 @@ enum pt_proto pt_dispatch_ipproto(uint8_t p)
 		return PT_P_IPV6;
 	case 47:
 		return PT_P_GRE;
+	case 51:
+		return PT_P_AH;
 	case 58:
 		return PT_P_ICMPV6;
 	default:
@@ -362,6 +365,9 @@ size_t pt_stack_format(const struct pt_decoded *d, char *buf, size_t size)
 			break;
 		case PT_ID_ERSPAN:
 			snprintf(id, sizeof id, "[session=%u]", l->id);
+			break;
+		case PT_ID_SPI:
+			snprintf(id, sizeof id, "[spi=0x%x]", l->id);
 			break;
 		default:
 			break;
