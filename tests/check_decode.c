@@ -68,7 +68,16 @@ static const struct pt_sample *sample(const char *name)
 static enum pt_status dec_sample(const char *name)
 {
 	const struct pt_sample *s = sample(name);
-	return pt_t_decode(&d, s->data, s->len, s->dlt, stack, sizeof stack);
+	enum pt_status st = pt_decode(&d, s->data, (uint32_t)s->len, (uint32_t)s->len, s->dlt, pt_sample_opts(s));
+	pt_stack_format(&d, stack, sizeof stack);
+	return st;
+}
+
+static enum pt_status dec_opts(const struct fb *f, const struct pt_decode_opts *o)
+{
+	enum pt_status st = pt_decode(&d, f->b, (uint32_t)f->n, (uint32_t)f->n, DLT_EN10MB, o);
+	pt_stack_format(&d, stack, sizeof stack);
+	return st;
 }
 
 /* The status must follow from the events' kinds: a malformed packet names a
@@ -1065,6 +1074,129 @@ START_TEST(test_ah)
 }
 END_TEST
 
+/* GUE on a port given with --gue-port: variant 0 with IPIP or GRE and
+ * extension fields, variant 1 (bare IP), control messages, what is not
+ * followed, and the lengths. */
+START_TEST(test_gue)
+{
+	ck_assert_int_eq(dec_sample("gue-ipip-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 4);
+	ck_assert_uint_eq(d.layers[3].aux, 4);
+	ck_assert_uint_eq(d.nips, 2);
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.2.1");
+	ck_assert_uint_eq(outer_ip()->total_len - inner_ip()->total_len, 20 + 8 + 4);
+	ck_assert_uint_eq(d.icmp.echo_id, 0x08ac);
+	ck_assert_uint_eq(d.tunnel_count, 1);
+
+	/* GUE has no default port: without the option it is plain UDP. */
+	const struct pt_sample *s = sample("gue-ipip-icmp");
+	ck_assert_int_eq(pt_t_decode(&d, s->data, s->len, DLT_EN10MB, stack, sizeof stack), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp");
+
+	ck_assert_int_eq(dec_sample("gue-ext-gre-udp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue:gre:ipv4:udp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 12);
+	ck_assert_uint_eq(d.tunnel_count, 2);
+
+	ck_assert_int_eq(dec_sample("gue-v1-ipv6-tcp"), PT_OK);
+	EXPECT_STACK("eth:ipv6:udp:gue:ipv6:tcp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 0);
+	ck_assert_uint_eq(d.layers[3].aux, 1);
+	expect_ip(inner_ip(), "2001:db8::7", "2001:db8::8");
+	ck_assert_uint_eq(d.tcp.mss, 1460);
+
+	struct pt_decode_opts o;
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 6080), PT_PORT_ADDED);
+	struct fb f;
+	/* A control message carries no packet. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1, 6080);
+	fb_gue(&f, 1, 0, 4);
+	f.b[14 + 20 + 8] |= 0x20;
+	fb_zero(&f, 20);
+	fb_done(&f);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue");
+	EXPECT_EVENT(PT_EV_GUE_CONTROL);
+	ck_assert_uint_eq(d.layers[3].hdr_len, 8);
+
+	/* A transport header with no IP header before it is not followed. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1, 6080);
+	fb_gue(&f, 6, 0, 0);
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue");
+	EXPECT_EVENT(PT_EV_GUE_UNKNOWN_PROTO);
+	ck_assert_uint_eq(d.sport, 1);
+	ck_assert_uint_eq(d.dport, 6080);
+
+	/* Variants 2 and 3 are reserved; variant 1 holds IPv4 or IPv6 only. */
+	f.b[14 + 20 + 8] = 0x80;
+	ck_assert_int_eq(dec_opts(&f, &o), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_GUE_BAD_VERSION);
+	expect_status_consistent();
+	f.b[14 + 20 + 8] = 0x50;
+	ck_assert_int_eq(dec_opts(&f, &o), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_GUE_BAD_VERSION);
+	expect_status_consistent();
+
+	/* Hlen past the UDP payload: malformed; the capture cutting the
+	 * extension fields: truncated. */
+	f.b[14 + 20 + 8] = 0x1f;
+	ck_assert_int_eq(dec_opts(&f, &o), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_GUE_MALFORMED);
+	expect_status_consistent();
+	s = sample("gue-ext-gre-udp");
+	pt_decode(&d, s->data, 14 + 20 + 8 + 6, (uint32_t)s->len, DLT_EN10MB, pt_sample_opts(s));
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_GUE_TRUNCATED);
+	expect_status_consistent();
+}
+END_TEST
+
+/* A UDP port means one protocol: an explicit port takes a default over, and
+ * a port given for one protocol is refused for another. */
+START_TEST(test_udp_port_options)
+{
+	struct pt_decode_opts o;
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 4789), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6081), PT_P_GENEVE);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6080), PT_P_NONE);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_VXLAN, 6080), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_VXLAN, 6080), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 6080), PT_PORT_TAKEN);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6080), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 4789), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 4789), PT_P_GUE);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 8472), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_TCP, 1), PT_PORT_NOT_A_TUNNEL);
+
+	/* The port decides the decoder. */
+	const struct pt_sample *s = sample("vxlan-tcp");
+	struct fb f;
+	fb_init(&f);
+	fb_bytes(&f, s->data, s->len);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK); /* a VXLAN header read as GUE: Hlen 8, protocol 0 */
+	EXPECT_STACK("eth:ipv4:udp:gue");
+	EXPECT_EVENT(PT_EV_GUE_UNKNOWN_PROTO);
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:vxlan[vni=100]:eth:ipv4:tcp");
+	for (unsigned i = 0; i < PT_MAX_UDP_TUNNEL_PORTS; i++)
+		pt_decode_opts_add_port(&o, PT_P_GUE, (uint16_t)(2000 + i));
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 3000), PT_PORT_FULL);
+}
+END_TEST
+
 START_TEST(test_stack_format_and_ip_format)
 {
 	dec_sample("vxlan-tcp");
@@ -1108,7 +1240,9 @@ START_TEST(test_samples_decode_ok)
 	size_t n = pt_samples(s, 64);
 	ck_assert_uint_ge(n, 20);
 	for (size_t i = 0; i < n; i++) {
-		enum pt_status st = pt_t_decode(&d, s[i].data, s[i].len, s[i].dlt, stack, sizeof stack);
+		enum pt_status st = pt_decode(&d, s[i].data, (uint32_t)s[i].len, (uint32_t)s[i].len, s[i].dlt,
+					      pt_sample_opts(&s[i]));
+		pt_stack_format(&d, stack, sizeof stack);
 		ck_assert_msg(st == PT_OK, "sample %s: status %d stack %s", s[i].name, st, stack);
 		expect_status_consistent();
 	}
@@ -1157,6 +1291,8 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_arp_llc);
 	tcase_add_test(tc, test_ip_in_ip);
 	tcase_add_test(tc, test_ah);
+	tcase_add_test(tc, test_gue);
+	tcase_add_test(tc, test_udp_port_options);
 	tcase_add_test(tc, test_stack_format_and_ip_format);
 	tcase_add_test(tc, test_samples_decode_ok);
 	suite_add_tcase(s, tc);

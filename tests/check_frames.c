@@ -204,6 +204,14 @@ void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len)
 		fb_u8(f, (uint8_t)(0xa0 + i));
 }
 
+void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len)
+{
+	fb_u8(f, (uint8_t)(ext_len / 4));
+	fb_u8(f, proto);
+	fb_be16(f, flags);
+	fb_zero(f, ext_len);
+}
+
 void fb_done(struct fb *f)
 {
 	for (unsigned i = 0; i < f->npatch; i++) {
@@ -247,6 +255,26 @@ static void add(struct pt_sample *out, size_t max, size_t *n, const char *name, 
 	s->dlt = dlt;
 	memcpy(s->data, f->b, f->n);
 	s->len = f->n;
+	s->has_opts = false;
+}
+
+/* A sample decoded with a port the defaults do not name. */
+static void add_port(struct pt_sample *out, size_t max, size_t *n, const char *name, const struct fb *f,
+		     enum pt_proto proto, uint16_t port)
+{
+	size_t before = *n;
+	add(out, max, n, name, DLT_EN10MB, f);
+	if (*n == before)
+		return;
+	struct pt_sample *s = &out[before];
+	s->has_opts = true;
+	pt_decode_opts_init(&s->opts);
+	ck_assert_int_eq(pt_decode_opts_add_port(&s->opts, proto, port), PT_PORT_ADDED);
+}
+
+const struct pt_decode_opts *pt_sample_opts(const struct pt_sample *s)
+{
+	return s->has_opts ? &s->opts : NULL;
 }
 
 size_t pt_samples(struct pt_sample *out, size_t max)
@@ -525,6 +553,39 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_bytes(&f, payload, sizeof payload);
 	fb_done(&f);
 	add(out, max, &n, "ah-transport-tcp", DLT_EN10MB, &f);
+
+	/* GUE (Linux fou, port 6080 as given with --gue-port): variant 0 with
+	 * ipip and with 8 bytes of extension fields and GRE, variant 1 with IPv6. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 47780, 6080);
+	fb_gue(&f, 4, 0, 0);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_icmp(&f, 8, 0, 0x08ac0001);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add_port(out, max, &n, "gue-ipip-icmp", &f, PT_P_GUE, 6080);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 47780, 6080);
+	fb_gue(&f, 47, 0x0001, 8);
+	fb_gre(&f, 0x0000, 0x0800, 0);
+	fb_ipv4(&f, 17, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_udp(&f, 5353, 5353);
+	fb_done(&f);
+	add_port(out, max, &n, "gue-ext-gre-udp", &f, PT_P_GUE, 6080);
+
+	fb_init(&f);
+	fb_eth(&f, 0x86dd);
+	fb_ipv6(&f, 17, 1, 2);
+	fb_udp(&f, 6080, 40000);
+	fb_ipv6(&f, 6, 7, 8);
+	fb_tcp(&f, 443, 50000, 0x12, tcp_syn_opts, sizeof tcp_syn_opts);
+	fb_done(&f);
+	add_port(out, max, &n, "gue-v1-ipv6-tcp", &f, PT_P_GUE, 6080);
 
 	fb_init(&f);
 	fb_eth(&f, 0x0800);

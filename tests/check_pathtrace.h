@@ -70,6 +70,8 @@ void fb_gre(struct fb *f, uint16_t flags, uint16_t proto, uint32_t key);
 void fb_icmp(struct fb *f, uint8_t type, uint8_t code, uint32_t rest);
 /* IPsec AH with icv_len bytes of ICV (a multiple of 4): payload length (12 + icv_len) / 4 - 2. */
 void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len);
+/* GUE variant 0: ext_len bytes of extension fields (a multiple of 4, zeros) after the 4-byte header. */
+void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len);
 void fb_done(struct fb *f);
 
 /* ---- sample frames for the sweep ---- */
@@ -78,9 +80,14 @@ struct pt_sample {
 	int dlt;
 	uint8_t data[FB_MAX];
 	size_t len;
+	/* Decoded with these options (a tunnel port no default names), else with none. */
+	bool has_opts;
+	struct pt_decode_opts opts;
 };
 /* Builds every hand-made sample into out (at most max); returns how many. */
 size_t pt_samples(struct pt_sample *out, size_t max);
+/* The options a sample is decoded with: NULL for the defaults. */
+const struct pt_decode_opts *pt_sample_opts(const struct pt_sample *s);
 
 /* ---- helpers ---- */
 /* Decodes and formats the stack into buf; returns the status. */

@@ -82,7 +82,12 @@
 	X(VXLAN_MALFORMED,         'M', "decoder.vxlan.malformed") \
 	X(NULL_MALFORMED,          'M', "decoder.null.malformed") \
 	X(AH_TRUNCATED,            'T', "decoder.ah.truncated") \
-	X(AH_MALFORMED,            'M', "decoder.ah.malformed")
+	X(AH_MALFORMED,            'M', "decoder.ah.malformed") \
+	X(GUE_TRUNCATED,           'T', "decoder.gue.truncated") \
+	X(GUE_MALFORMED,           'M', "decoder.gue.malformed") \
+	X(GUE_BAD_VERSION,         'M', "decoder.gue.bad_version") \
+	X(GUE_UNKNOWN_PROTO,       'I', "decoder.gue.unknown_protocol") \
+	X(GUE_CONTROL,             'I', "decoder.gue.control")
 
 enum pt_event {
 #define PT_EVENT_ENUM(id, kind, name) PT_EV_##id,

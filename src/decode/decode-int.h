@@ -79,6 +79,7 @@ PT_DECODER(erspan);
 PT_DECODER(vxlan);
 PT_DECODER(geneve);
 PT_DECODER(ah);
+PT_DECODER(gue);
 PT_DECODER(udp);
 PT_DECODER(tcp);
 PT_DECODER(icmp);
