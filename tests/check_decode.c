@@ -1197,6 +1197,105 @@ START_TEST(test_udp_port_options)
 }
 END_TEST
 
+/* L2TPv3 over IP and UDP: the session id, the Ethernet frame found past a
+ * cookie and sublayer of unannounced length, control messages, the other
+ * versions on port 1701, and truncated vs malformed. */
+START_TEST(test_l2tp)
+{
+	ck_assert_int_eq(dec_sample("l2tp-ip-eth-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp[session=1]:eth:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[2].hdr_len, 8);
+	ck_assert_uint_eq(d.layers[2].aux, 4);
+	ck_assert_uint_eq(d.layers[2].id_kind, PT_ID_L2TP_SESSION);
+	ck_assert_uint_eq(d.tunnel_count, 1);
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.1.2");
+	ck_assert_uint_eq(d.icmp.echo_id, 0x0d56);
+
+	ck_assert_int_eq(dec_sample("l2tp-udp-cookie-vlan-ipv6"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:l2tp[session=19088743]:eth:vlan[30]:ipv6:udp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 16);
+	ck_assert_uint_eq(d.layers[3].aux, 8);
+	ck_assert_uint_eq(d.dport, 53);
+
+	/* No cookie, no sublayer: Ethernet right after the session id. */
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_l2tp(&f, false, 7, 0, false);
+	fb_eth(&f, 0x0806);
+	fb_be16(&f, 1);
+	fb_be16(&f, 0x0800);
+	fb_u8(&f, 6);
+	fb_u8(&f, 4);
+	fb_be16(&f, 1);
+	fb_zero(&f, 20);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp[session=7]:eth:arp");
+	ck_assert_uint_eq(d.layers[2].aux, 0);
+
+	/* A payload that is no Ethernet frame at any of the offsets. */
+	f.b[14 + 20 + 4 + 12] = 0x88;
+	f.b[14 + 20 + 4 + 13] = 0xb5;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp[session=7]");
+	EXPECT_EVENT(PT_EV_L2TP_UNKNOWN_PAYLOAD);
+
+	/* Session 0 over IP is a control message. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_be32(&f, 0);
+	fb_be16(&f, 0xc803);
+	fb_be16(&f, 20);
+	fb_zero(&f, 16);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp");
+	EXPECT_EVENT(PT_EV_L2TP_CONTROL);
+
+	/* Over UDP: the T bit; L2TPv2 and L2F are not followed; other versions are wrong. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1701, 1701);
+	fb_be16(&f, 0xc803);
+	fb_be16(&f, 20);
+	fb_zero(&f, 16);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:l2tp");
+	EXPECT_EVENT(PT_EV_L2TP_CONTROL);
+	f.b[14 + 20 + 8] = 0x40; /* L2TPv2 data, length present */
+	f.b[14 + 20 + 9] = 0x02;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:l2tp");
+	EXPECT_EVENT(PT_EV_L2TP_OTHER_VERSION);
+	f.b[14 + 20 + 9] = 0x05;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_L2TP_BAD_VERSION);
+	expect_status_consistent();
+
+	/* An IP payload shorter than the session id: malformed. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_be16(&f, 1);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_L2TP_MALFORMED);
+	expect_status_consistent();
+
+	/* The capture cuts the bytes that would show where Ethernet starts: truncated. */
+	const struct pt_sample *s = sample("l2tp-ip-eth-icmp");
+	pt_decode(&d, s->data, 14 + 20 + 4 + 10, (uint32_t)s->len, DLT_EN10MB, NULL);
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_L2TP_TRUNCATED);
+	expect_status_consistent();
+}
+END_TEST
+
 START_TEST(test_stack_format_and_ip_format)
 {
 	dec_sample("vxlan-tcp");
@@ -1293,6 +1392,7 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_ah);
 	tcase_add_test(tc, test_gue);
 	tcase_add_test(tc, test_udp_port_options);
+	tcase_add_test(tc, test_l2tp);
 	tcase_add_test(tc, test_stack_format_and_ip_format);
 	tcase_add_test(tc, test_samples_decode_ok);
 	suite_add_tcase(s, tc);

@@ -212,6 +212,19 @@ void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len)
 	fb_zero(f, ext_len);
 }
 
+void fb_l2tp(struct fb *f, bool over_udp, uint32_t session, size_t cookie_len, bool sublayer)
+{
+	if (over_udp) {
+		fb_be16(f, 0x0003);
+		fb_be16(f, 0);
+	}
+	fb_be32(f, session);
+	for (size_t i = 0; i < cookie_len; i++)
+		fb_u8(f, (uint8_t)(0xc0 + i));
+	if (sublayer)
+		fb_be32(f, 0);
+}
+
 void fb_done(struct fb *f)
 {
 	for (unsigned i = 0; i < f->npatch; i++) {
@@ -586,6 +599,31 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_tcp(&f, 443, 50000, 0x12, tcp_syn_opts, sizeof tcp_syn_opts);
 	fb_done(&f);
 	add_port(out, max, &n, "gue-v1-ipv6-tcp", &f, PT_P_GUE, 6080);
+
+	/* L2TPv3 Ethernet pseudowires: over IP as Linux sends them by default
+	 * (no cookie, the 4-byte sublayer), over UDP with an 8-byte cookie. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_l2tp(&f, false, 1, 0, true);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 1, 2));
+	fb_icmp(&f, 8, 0, 0x0d560001);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "l2tp-ip-eth-icmp", DLT_EN10MB, &f);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1701, 1701);
+	fb_l2tp(&f, true, 0x1234567, 8, false);
+	fb_eth(&f, 0x8100);
+	fb_vlan(&f, 30, 0x86dd);
+	fb_ipv6(&f, 17, 1, 2);
+	fb_udp(&f, 5000, 53);
+	fb_done(&f);
+	add(out, max, &n, "l2tp-udp-cookie-vlan-ipv6", DLT_EN10MB, &f);
 
 	fb_init(&f);
 	fb_eth(&f, 0x0800);

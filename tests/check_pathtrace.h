@@ -72,6 +72,10 @@ void fb_icmp(struct fb *f, uint8_t type, uint8_t code, uint32_t rest);
 void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len);
 /* GUE variant 0: ext_len bytes of extension fields (a multiple of 4, zeros) after the 4-byte header. */
 void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len);
+/* L2TPv3 data message header over IP (session id) or over UDP (flags/version 3, reserved,
+ * session id), then cookie_len bytes of cookie and, with sublayer, the 4-byte default
+ * L2-specific sublayer (zero, as Linux sends it). */
+void fb_l2tp(struct fb *f, bool over_udp, uint32_t session, size_t cookie_len, bool sublayer);
 void fb_done(struct fb *f);
 
 /* ---- sample frames for the sweep ---- */

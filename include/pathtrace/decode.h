@@ -43,6 +43,7 @@ enum pt_proto {
 	PT_P_GENEVE,
 	PT_P_AH,
 	PT_P_GUE,
+	PT_P_L2TP,
 	PT_P_UDP,
 	PT_P_TCP,
 	PT_P_ICMP,
@@ -67,6 +68,7 @@ enum pt_layer_id_kind {
 	PT_ID_GRE_KEY, /* GRE key (NVGRE: VSID << 8 | FlowID) */
 	PT_ID_ERSPAN,  /* session id */
 	PT_ID_SPI,     /* IPsec security parameters index */
+	PT_ID_L2TP_SESSION, /* L2TPv3 session id */
 };
 
 struct pt_layer {

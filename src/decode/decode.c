@@ -32,6 +32,7 @@ static const struct {
 	[PT_P_GENEVE] = { "geneve", pt_decode_geneve },
 	[PT_P_AH] = { "ah", pt_decode_ah },
 	[PT_P_GUE] = { "gue", pt_decode_gue },
+	[PT_P_L2TP] = { "l2tp", pt_decode_l2tp },
 	[PT_P_UDP] = { "udp", pt_decode_udp },
 	[PT_P_TCP] = { "tcp", pt_decode_tcp },
 	[PT_P_ICMP] = { "icmp", pt_decode_icmp },
@@ -116,6 +117,8 @@ enum pt_proto pt_dispatch_ipproto(uint8_t p)
 		return PT_P_AH;
 	case 58:
 		return PT_P_ICMPV6;
+	case 115:
+		return PT_P_L2TP;
 	default:
 		return PT_P_NONE;
 	}
@@ -225,6 +228,8 @@ static enum pt_proto udp_port_proto(const struct pt_decode_opts *o, uint16_t por
 		return p;
 	if (port == 4754) /* GRE-in-UDP, RFC 8086 */
 		return PT_P_GRE;
+	if (port == 1701) /* L2TP; the version field tells L2TPv3 from L2TPv2 and L2F */
+		return PT_P_L2TP;
 	return PT_P_NONE;
 }
 
@@ -433,6 +438,9 @@ size_t pt_stack_format(const struct pt_decoded *d, char *buf, size_t size)
 			break;
 		case PT_ID_SPI:
 			snprintf(id, sizeof id, "[spi=0x%x]", l->id);
+			break;
+		case PT_ID_L2TP_SESSION:
+			snprintf(id, sizeof id, "[session=%u]", l->id);
 			break;
 		default:
 			break;

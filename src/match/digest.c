@@ -8,8 +8,9 @@
 static uint64_t encapsulations(const struct pt_decoded *d)
 {
 	const uint64_t shown = 1ull << PT_P_VLAN | 1ull << PT_P_MPLS | 1ull << PT_P_GRE | 1ull << PT_P_ERSPAN |
-			       1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_AH | 1ull << PT_P_GUE;
-	const uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE;
+			       1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_L2TP | 1ull << PT_P_AH |
+			       1ull << PT_P_GUE;
+	const uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_L2TP;
 	uint64_t layers = 0;
 	for (unsigned i = 0; i < d->nlayers; i++)
 		layers |= 1ull << d->layers[i].proto;
