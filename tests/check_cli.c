@@ -162,6 +162,10 @@ START_TEST(test_parse_tunnel_ports)
 	rejects("analyze", ARGV("--vxlan-port", "6080", "--gue-port", "6080", "a.pcap"),
 		"--gue-port 6080: UDP port 6080 is already given as vxlan");
 	rejects("decode", ARGV("--gue-port", "0", "a.pcap"), "--gue-port needs a UDP port");
+	ck_assert(parse(&o, "analyze", ARGV("--mpls-udp-port", "51234", "a.pcap")));
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 51234), PT_P_MPLS);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 6635), PT_P_MPLS);
+	pt_options_free(&o);
 }
 END_TEST
 

@@ -1296,6 +1296,68 @@ START_TEST(test_l2tp)
 }
 END_TEST
 
+/* MPLS over UDP (RFC 7510): IANA's port by default, others by option; after
+ * the bottom label IP by its nibble, else an Ethernet frame its bytes give
+ * away, which MPLS on Ethernet does not follow (pseudowire control words). */
+START_TEST(test_mpls_udp)
+{
+	ck_assert_int_eq(dec_sample("mpls-udp-ipv4-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:mpls[209]:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[3].aux, 63);
+	expect_ip(inner_ip(), "10.65.65.5", "10.35.35.3");
+	ck_assert_uint_eq(outer_ip()->total_len - inner_ip()->total_len, 20 + 8 + 4);
+
+	ck_assert_int_eq(dec_sample("mpls-udp-eth-tcp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:mpls[100]:mpls[120]:eth:ipv4:tcp");
+	expect_ip(inner_ip(), "10.65.65.4", "10.65.65.5");
+	ck_assert_uint_eq(d.dport, 80);
+	ck_assert_uint_eq(d.tcp.flags, 0x02);
+	const struct pt_sample *s = sample("mpls-udp-eth-tcp");
+	ck_assert_int_eq(pt_t_decode(&d, s->data, s->len, DLT_EN10MB, stack, sizeof stack), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp");
+
+	/* Over UDP, neither IP nor Ethernet after the label. */
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 11, 0, 55), IP4(10, 11, 0, 56));
+	fb_udp(&f, 1, 6635);
+	fb_mpls(&f, 5, true, 64);
+	fb_be32(&f, 0x00000001); /* a control word */
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:mpls[5]");
+	EXPECT_EVENT(PT_EV_MPLS_UNKNOWN_PAYLOAD);
+
+	/* MPLS on Ethernet: an Ethernet-looking payload is a pseudowire, not followed. */
+	fb_init(&f);
+	fb_eth(&f, 0x8847);
+	fb_mpls(&f, 16, true, 64);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:mpls[16]");
+	EXPECT_EVENT(PT_EV_MPLS_UNKNOWN_PAYLOAD);
+
+	/* The capture cuts the Ethernet header after the label: truncated. */
+	pt_decode(&d, s->data, 14 + 20 + 8 + 8 + 9, (uint32_t)s->len, DLT_EN10MB, pt_sample_opts(s));
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_MPLS_TRUNCATED);
+	expect_status_consistent();
+
+	struct pt_decode_opts o;
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6635), PT_P_MPLS);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_MPLS, 51234), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 51234), PT_PORT_TAKEN);
+}
+END_TEST
+
 START_TEST(test_stack_format_and_ip_format)
 {
 	dec_sample("vxlan-tcp");
@@ -1393,6 +1455,7 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_gue);
 	tcase_add_test(tc, test_udp_port_options);
 	tcase_add_test(tc, test_l2tp);
+	tcase_add_test(tc, test_mpls_udp);
 	tcase_add_test(tc, test_stack_format_and_ip_format);
 	tcase_add_test(tc, test_samples_decode_ok);
 	suite_add_tcase(s, tc);

@@ -225,6 +225,11 @@ void fb_l2tp(struct fb *f, bool over_udp, uint32_t session, size_t cookie_len, b
 		fb_be32(f, 0);
 }
 
+void fb_mpls(struct fb *f, uint32_t label, bool bottom, uint8_t ttl)
+{
+	fb_be32(f, label << 12 | (bottom ? 0x100u : 0) | ttl);
+}
+
 void fb_done(struct fb *f)
 {
 	for (unsigned i = 0; i < f->npatch; i++) {
@@ -624,6 +629,31 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_udp(&f, 5000, 53);
 	fb_done(&f);
 	add(out, max, &n, "l2tp-udp-cookie-vlan-ipv6", DLT_EN10MB, &f);
+
+	/* MPLS over UDP (RFC 7510): bare IPv4 on IANA's port, and an Ethernet
+	 * frame under two labels on OpenContrail's 51234 (--mpls-udp-port). */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 11, 0, 55), IP4(10, 11, 0, 56));
+	fb_udp(&f, 51822, 6635);
+	fb_mpls(&f, 209, true, 63);
+	fb_ipv4(&f, 1, IP4(10, 65, 65, 5), IP4(10, 35, 35, 3));
+	fb_icmp(&f, 0, 0, 0x00010002);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "mpls-udp-ipv4-icmp", DLT_EN10MB, &f);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 11, 0, 56), IP4(10, 11, 0, 55));
+	fb_udp(&f, 53580, 51234);
+	fb_mpls(&f, 100, false, 64);
+	fb_mpls(&f, 120, true, 64);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 65, 65, 4), IP4(10, 65, 65, 5));
+	fb_tcp(&f, 40000, 80, 0x02, tcp_syn_opts, sizeof tcp_syn_opts);
+	fb_done(&f);
+	add_port(out, max, &n, "mpls-udp-eth-tcp", &f, PT_P_MPLS, 51234);
 
 	fb_init(&f);
 	fb_eth(&f, 0x0800);

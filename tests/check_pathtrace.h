@@ -76,6 +76,8 @@ void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len);
  * session id), then cookie_len bytes of cookie and, with sublayer, the 4-byte default
  * L2-specific sublayer (zero, as Linux sends it). */
 void fb_l2tp(struct fb *f, bool over_udp, uint32_t session, size_t cookie_len, bool sublayer);
+/* One MPLS label stack entry; bottom sets the S bit. */
+void fb_mpls(struct fb *f, uint32_t label, bool bottom, uint8_t ttl);
 void fb_done(struct fb *f);
 
 /* ---- sample frames for the sweep ---- */

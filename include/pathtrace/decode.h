@@ -161,8 +161,8 @@ struct pt_decoded {
 	uint16_t arp_op;
 };
 
-/* Extra knobs: the UDP ports that mean VXLAN, Geneve or GUE. pt_decode_opts_init
- * sets the defaults (VXLAN 4789 and 8472, Geneve 6081; GUE has none). */
+/* Extra knobs: the UDP ports that mean VXLAN, Geneve, GUE or MPLS. pt_decode_opts_init
+ * sets the defaults (VXLAN 4789 and 8472, Geneve 6081, MPLS 6635; GUE has none). */
 struct pt_decode_opts {
 	uint16_t vxlan_ports[PT_MAX_UDP_TUNNEL_PORTS];
 	uint8_t n_vxlan_ports;
@@ -170,6 +170,8 @@ struct pt_decode_opts {
 	uint8_t n_geneve_ports;
 	uint16_t gue_ports[PT_MAX_UDP_TUNNEL_PORTS];
 	uint8_t n_gue_ports;
+	uint16_t mpls_ports[PT_MAX_UDP_TUNNEL_PORTS]; /* MPLS over UDP, RFC 7510 */
+	uint8_t n_mpls_ports;
 };
 
 enum pt_port_result {
@@ -180,7 +182,7 @@ enum pt_port_result {
 };
 
 void pt_decode_opts_init(struct pt_decode_opts *o);
-/* Adds a UDP port for proto (PT_P_VXLAN, PT_P_GENEVE, PT_P_GUE). A port means
+/* Adds a UDP port for proto (PT_P_VXLAN, PT_P_GENEVE, PT_P_GUE, PT_P_MPLS). A port means
  * one protocol: a port that is another protocol's default moves over (the
  * explicit option decides: --vxlan-port 6080 and --gue-port 6080 are two
  * readings of the same port); one added for another protocol is refused. */

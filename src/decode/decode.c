@@ -131,6 +131,7 @@ static const struct {
 	{ 4789, PT_P_VXLAN },  /* IANA */
 	{ 8472, PT_P_VXLAN },  /* the Linux kernel's legacy default */
 	{ 6081, PT_P_GENEVE }, /* IANA */
+	{ 6635, PT_P_MPLS },   /* IANA's MPLS-in-UDP, RFC 7510 */
 };
 
 void pt_decode_opts_init(struct pt_decode_opts *o)
@@ -153,6 +154,9 @@ static uint16_t *port_list(struct pt_decode_opts *o, enum pt_proto proto, uint8_
 	case PT_P_GUE:
 		*n = &o->n_gue_ports;
 		return o->gue_ports;
+	case PT_P_MPLS:
+		*n = &o->n_mpls_ports;
+		return o->mpls_ports;
 	default:
 		return NULL;
 	}
@@ -182,6 +186,8 @@ enum pt_proto pt_decode_opts_port_proto(const struct pt_decode_opts *o, uint16_t
 		return PT_P_GENEVE;
 	if (in_list(o->gue_ports, o->n_gue_ports, port))
 		return PT_P_GUE;
+	if (in_list(o->mpls_ports, o->n_mpls_ports, port))
+		return PT_P_MPLS;
 	return PT_P_NONE;
 }
 

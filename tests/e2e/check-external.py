@@ -506,7 +506,8 @@ SKYDIVE = [
          flowcol(F("icmp", "192.168.2.3", "192.168.1.3", 26881), packets=1, sightings=2)),
         ("ping-mplsogre", "MPLS-over-GRE decoded", pointcol(SKY, encaps="mpls+gre")),
         ("ping-overhead", "28 bytes of overhead (20 IP + 4 GRE + 4 MPLS)", overhead(SKY, 28))]),
-    ("contrail", [CON + ".pcap"], [], [
+    # No IANA port: the user names Contrail's MPLS-over-UDP port (SOURCE: dst 51234).
+    ("contrail", [CON + ".pcap"], ["--mpls-udp-port", "51234"], [
         ("udp-exit", "analyze exits 0", exit_ok()),
         ("udp-mpls", "MPLS-over-UDP (port 51234) decoded", pointcol(CON, encaps="mpls")),
         ("udp-bare-ip", "frame 1: bare IPv4 after the label, ICMP echo reply 10.65.65.5 -> 10.35.35.3",
