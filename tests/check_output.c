@@ -84,6 +84,26 @@ START_TEST(test_loss_sentence_from_numbers)
 }
 END_TEST
 
+/* encap.overhead over a tunnel the analysis has no name for (L2TPv3) still
+ * says what the bytes are. */
+START_TEST(test_encap_sentence_unnamed_tunnel)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	struct pt_finding *f = pt_findings_add(&a->findings, PT_F_ENCAP_OVERHEAD, PT_SEV_INFO);
+	ck_assert_ptr_nonnull(f);
+	f->point = 1;
+	f->u.overhead = (struct pt_f_overhead){ .per_packet = 42, .share_pct = 10.7, .bytes = 784,
+						.encap = PT_P_NONE, .tunnel_max = 42 };
+	struct pt_finding_text t;
+	pt_finding_format(a, f, &t);
+	ck_assert_str_eq(t.evidence, "a tunnel (42 bytes with outer headers): 42.0 bytes per encapsulated packet on "
+				     "average, 10.7 % of the 784 bytes captured at p1");
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
 START_TEST(test_report_order)
 {
 	struct pt_points ps;
@@ -222,6 +242,7 @@ Suite *pt_output_suite(void)
 	TCase *tc = tcase_create("output");
 	tcase_add_test(tc, test_every_kind_named_in_order_and_documented);
 	tcase_add_test(tc, test_loss_sentence_from_numbers);
+	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
 	tcase_add_test(tc, test_report_order);
 	tcase_add_test(tc, test_report_files);
 	tcase_add_test(tc, test_flow_paths_merged_and_ranked);
