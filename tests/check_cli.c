@@ -147,6 +147,28 @@ START_TEST(test_parse_unknown_and_other_command)
 }
 END_TEST
 
+/* Tunnel ports: one protocol per port, the explicit option over a default. */
+START_TEST(test_parse_tunnel_ports)
+{
+	struct pt_options o;
+	ck_assert(parse(&o, "analyze", ARGV("--gue-port", "6080", "--geneve-port=7000", "a.pcap")));
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 6080), PT_P_GUE);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 7000), PT_P_GENEVE);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 4789), PT_P_VXLAN);
+	pt_options_free(&o);
+	ck_assert(parse(&o, "decode", ARGV("--gue-port", "4789", "a.pcap")));
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 4789), PT_P_GUE);
+	pt_options_free(&o);
+	rejects("analyze", ARGV("--vxlan-port", "6080", "--gue-port", "6080", "a.pcap"),
+		"--gue-port 6080: UDP port 6080 is already given as vxlan");
+	rejects("decode", ARGV("--gue-port", "0", "a.pcap"), "--gue-port needs a UDP port");
+	ck_assert(parse(&o, "analyze", ARGV("--mpls-udp-port", "51234", "a.pcap")));
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 51234), PT_P_MPLS);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 6635), PT_P_MPLS);
+	pt_options_free(&o);
+}
+END_TEST
+
 START_TEST(test_parse_many_names)
 {
 	enum { N = 333 };
@@ -389,6 +411,7 @@ Suite *pt_cli_suite(void)
 	tcase_add_test(tc, test_parse_output_and_window);
 	tcase_add_test(tc, test_parse_role_offset_name);
 	tcase_add_test(tc, test_parse_unknown_and_other_command);
+	tcase_add_test(tc, test_parse_tunnel_ports);
 	tcase_add_test(tc, test_parse_many_names);
 	tcase_add_test(tc, test_parse_directory_word);
 	tcase_add_test(tc, test_parse_option_after_bpf);

@@ -68,7 +68,16 @@ static const struct pt_sample *sample(const char *name)
 static enum pt_status dec_sample(const char *name)
 {
 	const struct pt_sample *s = sample(name);
-	return pt_t_decode(&d, s->data, s->len, s->dlt, stack, sizeof stack);
+	enum pt_status st = pt_decode(&d, s->data, (uint32_t)s->len, (uint32_t)s->len, s->dlt, pt_sample_opts(s));
+	pt_stack_format(&d, stack, sizeof stack);
+	return st;
+}
+
+static enum pt_status dec_opts(const struct fb *f, const struct pt_decode_opts *o)
+{
+	enum pt_status st = pt_decode(&d, f->b, (uint32_t)f->n, (uint32_t)f->n, DLT_EN10MB, o);
+	pt_stack_format(&d, stack, sizeof stack);
+	return st;
 }
 
 /* The status must follow from the events' kinds: a malformed packet names a
@@ -922,6 +931,56 @@ START_TEST(test_link_types)
 }
 END_TEST
 
+/* ARPHRD_IPGRE cooked captures: the inner packet follows the cooked header
+ * (kaorimatz/pcaps gre2), or a GRE header does; the bytes decide. */
+START_TEST(test_sll_ipgre)
+{
+	ck_assert_int_eq(dec_sample("sll-ipgre-ipv4-icmp"), PT_OK);
+	EXPECT_STACK("sll:ipv4:icmp");
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.2.1");
+	ck_assert_uint_eq(d.icmp.echo_id, 0x1274);
+	ck_assert_uint_eq(d.tunnel_count, 0);
+	ck_assert_uint_eq(d.layers[0].aux, 778);
+	ck_assert_int_eq(dec_sample("sll2-ipgre-gre-ipv6-udp"), PT_OK);
+	EXPECT_STACK("sll2:gre[key=7]:ipv6:udp");
+	ck_assert_uint_eq(d.tunnel_count, 1);
+
+	/* The same two over the other cooked version. */
+	struct fb f;
+	fb_init(&f);
+	fb_sll2(&f, 778, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, 276), PT_OK);
+	EXPECT_STACK("sll2:ipv4:tcp");
+	fb_init(&f);
+	fb_sll(&f, 778, 0x0800);
+	fb_gre(&f, 0x0000, 0x0800, 0);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_LINUX_SLL), PT_OK);
+	EXPECT_STACK("sll:gre:ipv4:tcp");
+
+	/* A GRE header whose protocol type disagrees with the cooked one is not
+	 * taken for one: the bytes are read as the cooked protocol says. */
+	f.b[16 + 2] = 0x86;
+	f.b[16 + 3] = 0xdd;
+	ck_assert_int_eq(dec(&f, DLT_LINUX_SLL), PT_MALFORMED);
+	EXPECT_STACK("sll:ipv4");
+	EXPECT_EVENT(PT_EV_IPV4_BAD_VERSION);
+	expect_status_consistent();
+
+	/* Cut before the 4 bytes that tell the layouts apart: truncated, not a guess. */
+	const struct pt_sample *s = sample("sll-ipgre-ipv4-icmp");
+	pt_decode(&d, s->data, 16 + 3, (uint32_t)s->len, DLT_LINUX_SLL, NULL);
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_SLL_TRUNCATED);
+	expect_status_consistent();
+}
+END_TEST
+
 START_TEST(test_arp_llc)
 {
 	ck_assert_int_eq(dec_sample("arp-request"), PT_OK);
@@ -962,6 +1021,374 @@ START_TEST(test_ip_in_ip)
 	ck_assert_uint_eq(d.nips, 2);
 	expect_ip(outer_ip(), "2001:db8::1", "2001:db8::2");
 	expect_ip(inner_ip(), "10.9.0.1", "10.9.0.2");
+}
+END_TEST
+
+/* IPsec AH: tunnel mode makes the inner packet the innermost IP (matched at
+ * the vti device), transport mode names the transport; the lengths are
+ * checked and a capture cut is told from a short packet. */
+START_TEST(test_ah)
+{
+	ck_assert_int_eq(dec_sample("ah-tunnel-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x101]:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[2].hdr_len, 24);
+	ck_assert_uint_eq(d.layers[2].aux, 4);
+	ck_assert_uint_eq(d.nips, 2);
+	ck_assert_uint_eq(d.tunnel_count, 1);
+	expect_ip(outer_ip(), "192.168.1.1", "192.168.1.2");
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.2.1");
+	ck_assert_uint_eq(outer_ip()->proto, 4);
+	/* What point-stats counts as overhead: outer IP 20 + AH 24. */
+	ck_assert_uint_eq(outer_ip()->total_len - inner_ip()->total_len, 44);
+	ck_assert(d.icmp.is_echo);
+	ck_assert_uint_eq(d.icmp.echo_id, 0x7a5a);
+
+	ck_assert_int_eq(dec_sample("ah-transport-tcp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x100]:tcp");
+	ck_assert_uint_eq(d.nips, 1);
+	ck_assert_uint_eq(d.tunnel_count, 0);
+	ck_assert_uint_eq(inner_ip()->proto, 6);
+	ck_assert_uint_eq(d.dport, 22);
+	ck_assert_uint_eq(d.payload_len, 16);
+	ck_assert_uint_eq(d.payload_off, 14 + 20 + 24 + 20);
+
+	/* A first fragment keeps protocol 51 for its datagram key. */
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4_ex(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2), 9, 0x2000, NULL, 0);
+	fb_ah(&f, 17, 0x100, 8, 12);
+	fb_udp(&f, 1, 2);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x100]:udp");
+	ck_assert_uint_eq(inner_ip()->proto, 51);
+
+	/* ESP after AH: not followed. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_ah(&f, 50, 0x100, 8, 12);
+	fb_zero(&f, 32);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:ah[spi=0x100]");
+	EXPECT_EVENT(PT_EV_IP_UNKNOWN_PROTO);
+
+	/* Payload length 0: 8 bytes, less than the fixed fields. */
+	const struct pt_sample *s = sample("ah-tunnel-icmp");
+	uint8_t b[FB_MAX];
+	memcpy(b, s->data, s->len);
+	b[14 + 20 + 1] = 0;
+	ck_assert_int_eq(pt_t_decode(&d, b, s->len, DLT_EN10MB, stack, sizeof stack), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_AH_MALFORMED);
+	expect_status_consistent();
+	/* A length past the IP packet. */
+	b[14 + 20 + 1] = 60;
+	ck_assert_int_eq(pt_t_decode(&d, b, s->len, DLT_EN10MB, stack, sizeof stack), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_AH_MALFORMED);
+	expect_status_consistent();
+	/* The snap length cuts the ICV: truncated. */
+	pt_decode(&d, s->data, 14 + 20 + 16, (uint32_t)s->len, DLT_EN10MB, NULL);
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_AH_TRUNCATED);
+	ck_assert_uint_eq(d.nips, 1);
+	expect_status_consistent();
+
+	/* In IPv6, AH is an extension header inside the ipv6 layer. */
+	fb_init(&f);
+	fb_eth(&f, 0x86dd);
+	fb_ipv6(&f, 51, 1, 2);
+	fb_ah(&f, 6, 0x200, 1, 12);
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv6:tcp");
+	ck_assert_uint_eq(inner_ip()->hdr_len, 40 + 24);
+}
+END_TEST
+
+/* GUE on a port given with --gue-port: variant 0 with IPIP or GRE and
+ * extension fields, variant 1 (bare IP), control messages, what is not
+ * followed, and the lengths. */
+START_TEST(test_gue)
+{
+	ck_assert_int_eq(dec_sample("gue-ipip-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 4);
+	ck_assert_uint_eq(d.layers[3].aux, 4);
+	ck_assert_uint_eq(d.nips, 2);
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.2.1");
+	ck_assert_uint_eq(outer_ip()->total_len - inner_ip()->total_len, 20 + 8 + 4);
+	ck_assert_uint_eq(d.icmp.echo_id, 0x08ac);
+	ck_assert_uint_eq(d.tunnel_count, 1);
+
+	/* GUE has no default port: without the option it is plain UDP. */
+	const struct pt_sample *s = sample("gue-ipip-icmp");
+	ck_assert_int_eq(pt_t_decode(&d, s->data, s->len, DLT_EN10MB, stack, sizeof stack), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp");
+
+	ck_assert_int_eq(dec_sample("gue-ext-gre-udp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue:gre:ipv4:udp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 12);
+	ck_assert_uint_eq(d.tunnel_count, 2);
+
+	ck_assert_int_eq(dec_sample("gue-v1-ipv6-tcp"), PT_OK);
+	EXPECT_STACK("eth:ipv6:udp:gue:ipv6:tcp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 0);
+	ck_assert_uint_eq(d.layers[3].aux, 1);
+	expect_ip(inner_ip(), "2001:db8::7", "2001:db8::8");
+	ck_assert_uint_eq(d.tcp.mss, 1460);
+
+	struct pt_decode_opts o;
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 6080), PT_PORT_ADDED);
+	struct fb f;
+	/* A control message carries no packet. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1, 6080);
+	fb_gue(&f, 1, 0, 4);
+	f.b[14 + 20 + 8] |= 0x20;
+	fb_zero(&f, 20);
+	fb_done(&f);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue");
+	EXPECT_EVENT(PT_EV_GUE_CONTROL);
+	ck_assert_uint_eq(d.layers[3].hdr_len, 8);
+
+	/* A transport header with no IP header before it is not followed. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1, 6080);
+	fb_gue(&f, 6, 0, 0);
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:gue");
+	EXPECT_EVENT(PT_EV_GUE_UNKNOWN_PROTO);
+	ck_assert_uint_eq(d.sport, 1);
+	ck_assert_uint_eq(d.dport, 6080);
+
+	/* Variants 2 and 3 are reserved; variant 1 holds IPv4 or IPv6 only. */
+	f.b[14 + 20 + 8] = 0x80;
+	ck_assert_int_eq(dec_opts(&f, &o), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_GUE_BAD_VERSION);
+	expect_status_consistent();
+	f.b[14 + 20 + 8] = 0x50;
+	ck_assert_int_eq(dec_opts(&f, &o), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_GUE_BAD_VERSION);
+	expect_status_consistent();
+
+	/* Hlen past the UDP payload: malformed; the capture cutting the
+	 * extension fields: truncated. */
+	f.b[14 + 20 + 8] = 0x1f;
+	ck_assert_int_eq(dec_opts(&f, &o), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_GUE_MALFORMED);
+	expect_status_consistent();
+	s = sample("gue-ext-gre-udp");
+	pt_decode(&d, s->data, 14 + 20 + 8 + 6, (uint32_t)s->len, DLT_EN10MB, pt_sample_opts(s));
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_GUE_TRUNCATED);
+	expect_status_consistent();
+}
+END_TEST
+
+/* A UDP port means one protocol: an explicit port takes a default over, and
+ * a port given for one protocol is refused for another. */
+START_TEST(test_udp_port_options)
+{
+	struct pt_decode_opts o;
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 4789), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6081), PT_P_GENEVE);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6080), PT_P_NONE);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_VXLAN, 6080), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_VXLAN, 6080), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 6080), PT_PORT_TAKEN);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6080), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 4789), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 4789), PT_P_GUE);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 8472), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_TCP, 1), PT_PORT_NOT_A_TUNNEL);
+
+	/* The port decides the decoder. */
+	const struct pt_sample *s = sample("vxlan-tcp");
+	struct fb f;
+	fb_init(&f);
+	fb_bytes(&f, s->data, s->len);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK); /* a VXLAN header read as GUE: Hlen 8, protocol 0 */
+	EXPECT_STACK("eth:ipv4:udp:gue");
+	EXPECT_EVENT(PT_EV_GUE_UNKNOWN_PROTO);
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(dec_opts(&f, &o), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:vxlan[vni=100]:eth:ipv4:tcp");
+	for (unsigned i = 0; i < PT_MAX_UDP_TUNNEL_PORTS; i++)
+		pt_decode_opts_add_port(&o, PT_P_GUE, (uint16_t)(2000 + i));
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 3000), PT_PORT_FULL);
+}
+END_TEST
+
+/* L2TPv3 over IP and UDP: the session id, the Ethernet frame found past a
+ * cookie and sublayer of unannounced length, control messages, the other
+ * versions on port 1701, and truncated vs malformed. */
+START_TEST(test_l2tp)
+{
+	ck_assert_int_eq(dec_sample("l2tp-ip-eth-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp[session=1]:eth:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[2].hdr_len, 8);
+	ck_assert_uint_eq(d.layers[2].aux, 4);
+	ck_assert_uint_eq(d.layers[2].id_kind, PT_ID_L2TP_SESSION);
+	ck_assert_uint_eq(d.tunnel_count, 1);
+	expect_ip(inner_ip(), "172.16.1.1", "172.16.1.2");
+	ck_assert_uint_eq(d.icmp.echo_id, 0x0d56);
+
+	ck_assert_int_eq(dec_sample("l2tp-udp-cookie-vlan-ipv6"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:l2tp[session=19088743]:eth:vlan[30]:ipv6:udp");
+	ck_assert_uint_eq(d.layers[3].hdr_len, 16);
+	ck_assert_uint_eq(d.layers[3].aux, 8);
+	ck_assert_uint_eq(d.dport, 53);
+
+	/* No cookie, no sublayer: Ethernet right after the session id. */
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_l2tp(&f, false, 7, 0, false);
+	fb_eth(&f, 0x0806);
+	fb_be16(&f, 1);
+	fb_be16(&f, 0x0800);
+	fb_u8(&f, 6);
+	fb_u8(&f, 4);
+	fb_be16(&f, 1);
+	fb_zero(&f, 20);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp[session=7]:eth:arp");
+	ck_assert_uint_eq(d.layers[2].aux, 0);
+
+	/* A payload that is no Ethernet frame at any of the offsets. */
+	f.b[14 + 20 + 4 + 12] = 0x88;
+	f.b[14 + 20 + 4 + 13] = 0xb5;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp[session=7]");
+	EXPECT_EVENT(PT_EV_L2TP_UNKNOWN_PAYLOAD);
+
+	/* Session 0 over IP is a control message. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_be32(&f, 0);
+	fb_be16(&f, 0xc803);
+	fb_be16(&f, 20);
+	fb_zero(&f, 16);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:l2tp");
+	EXPECT_EVENT(PT_EV_L2TP_CONTROL);
+
+	/* Over UDP: the T bit; L2TPv2 and L2F are not followed; other versions are wrong. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1701, 1701);
+	fb_be16(&f, 0xc803);
+	fb_be16(&f, 20);
+	fb_zero(&f, 16);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:l2tp");
+	EXPECT_EVENT(PT_EV_L2TP_CONTROL);
+	f.b[14 + 20 + 8] = 0x40; /* L2TPv2 data, length present */
+	f.b[14 + 20 + 9] = 0x02;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:l2tp");
+	EXPECT_EVENT(PT_EV_L2TP_OTHER_VERSION);
+	f.b[14 + 20 + 9] = 0x05;
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_L2TP_BAD_VERSION);
+	expect_status_consistent();
+
+	/* An IP payload shorter than the session id: malformed. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_be16(&f, 1);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_MALFORMED);
+	EXPECT_EVENT(PT_EV_L2TP_MALFORMED);
+	expect_status_consistent();
+
+	/* The capture cuts the bytes that would show where Ethernet starts: truncated. */
+	const struct pt_sample *s = sample("l2tp-ip-eth-icmp");
+	pt_decode(&d, s->data, 14 + 20 + 4 + 10, (uint32_t)s->len, DLT_EN10MB, NULL);
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_L2TP_TRUNCATED);
+	expect_status_consistent();
+}
+END_TEST
+
+/* MPLS over UDP (RFC 7510): IANA's port by default, others by option; after
+ * the bottom label IP by its nibble, else an Ethernet frame its bytes give
+ * away, which MPLS on Ethernet does not follow (pseudowire control words). */
+START_TEST(test_mpls_udp)
+{
+	ck_assert_int_eq(dec_sample("mpls-udp-ipv4-icmp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:mpls[209]:ipv4:icmp");
+	ck_assert_uint_eq(d.layers[3].aux, 63);
+	expect_ip(inner_ip(), "10.65.65.5", "10.35.35.3");
+	ck_assert_uint_eq(outer_ip()->total_len - inner_ip()->total_len, 20 + 8 + 4);
+
+	ck_assert_int_eq(dec_sample("mpls-udp-eth-tcp"), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:mpls[100]:mpls[120]:eth:ipv4:tcp");
+	expect_ip(inner_ip(), "10.65.65.4", "10.65.65.5");
+	ck_assert_uint_eq(d.dport, 80);
+	ck_assert_uint_eq(d.tcp.flags, 0x02);
+	const struct pt_sample *s = sample("mpls-udp-eth-tcp");
+	ck_assert_int_eq(pt_t_decode(&d, s->data, s->len, DLT_EN10MB, stack, sizeof stack), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp");
+
+	/* Over UDP, neither IP nor Ethernet after the label. */
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 11, 0, 55), IP4(10, 11, 0, 56));
+	fb_udp(&f, 1, 6635);
+	fb_mpls(&f, 5, true, 64);
+	fb_be32(&f, 0x00000001); /* a control word */
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:ipv4:udp:mpls[5]");
+	EXPECT_EVENT(PT_EV_MPLS_UNKNOWN_PAYLOAD);
+
+	/* MPLS on Ethernet: an Ethernet-looking payload is a pseudowire, not followed. */
+	fb_init(&f);
+	fb_eth(&f, 0x8847);
+	fb_mpls(&f, 16, true, 64);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 0, 0, 1), IP4(10, 0, 0, 2));
+	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
+	fb_done(&f);
+	ck_assert_int_eq(dec(&f, DLT_EN10MB), PT_OK);
+	EXPECT_STACK("eth:mpls[16]");
+	EXPECT_EVENT(PT_EV_MPLS_UNKNOWN_PAYLOAD);
+
+	/* The capture cuts the Ethernet header after the label: truncated. */
+	pt_decode(&d, s->data, 14 + 20 + 8 + 8 + 9, (uint32_t)s->len, DLT_EN10MB, pt_sample_opts(s));
+	ck_assert_int_eq(d.status, PT_TRUNCATED);
+	EXPECT_EVENT(PT_EV_MPLS_TRUNCATED);
+	expect_status_consistent();
+
+	struct pt_decode_opts o;
+	pt_decode_opts_init(&o);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o, 6635), PT_P_MPLS);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_MPLS, 51234), PT_PORT_ADDED);
+	ck_assert_int_eq(pt_decode_opts_add_port(&o, PT_P_GUE, 51234), PT_PORT_TAKEN);
 }
 END_TEST
 
@@ -1008,7 +1435,9 @@ START_TEST(test_samples_decode_ok)
 	size_t n = pt_samples(s, 64);
 	ck_assert_uint_ge(n, 20);
 	for (size_t i = 0; i < n; i++) {
-		enum pt_status st = pt_t_decode(&d, s[i].data, s[i].len, s[i].dlt, stack, sizeof stack);
+		enum pt_status st = pt_decode(&d, s[i].data, (uint32_t)s[i].len, (uint32_t)s[i].len, s[i].dlt,
+					      pt_sample_opts(&s[i]));
+		pt_stack_format(&d, stack, sizeof stack);
 		ck_assert_msg(st == PT_OK, "sample %s: status %d stack %s", s[i].name, st, stack);
 		expect_status_consistent();
 	}
@@ -1054,8 +1483,14 @@ Suite *pt_decode_suite(void)
 	tcase_add_test(tc, test_depth_capped);
 	tcase_add_test(tc, test_mpls);
 	tcase_add_test(tc, test_link_types);
+	tcase_add_test(tc, test_sll_ipgre);
 	tcase_add_test(tc, test_arp_llc);
 	tcase_add_test(tc, test_ip_in_ip);
+	tcase_add_test(tc, test_ah);
+	tcase_add_test(tc, test_gue);
+	tcase_add_test(tc, test_udp_port_options);
+	tcase_add_test(tc, test_l2tp);
+	tcase_add_test(tc, test_mpls_udp);
 	tcase_add_test(tc, test_stack_format_and_ip_format);
 	tcase_add_test(tc, test_samples_decode_ok);
 	suite_add_tcase(s, tc);

@@ -68,6 +68,26 @@ void fb_vlan(struct fb *f, uint16_t tci, uint16_t ethertype)
 	fb_be16(f, ethertype);
 }
 
+void fb_sll(struct fb *f, uint16_t hatype, uint16_t proto)
+{
+	fb_be16(f, 0); /* packet type: to us */
+	fb_be16(f, hatype);
+	fb_be16(f, 0); /* address length */
+	fb_zero(f, 8);
+	fb_be16(f, proto);
+}
+
+void fb_sll2(struct fb *f, uint16_t hatype, uint16_t proto)
+{
+	fb_be16(f, proto);
+	fb_be16(f, 0);
+	fb_be32(f, 3); /* interface index */
+	fb_be16(f, hatype);
+	fb_u8(f, 0);
+	fb_u8(f, 0);
+	fb_zero(f, 8);
+}
+
 void fb_ipv4_ex(struct fb *f, uint8_t proto, uint32_t src, uint32_t dst, uint16_t id, uint16_t frag,
 		const uint8_t *opts, size_t optlen)
 {
@@ -173,6 +193,43 @@ void fb_icmp(struct fb *f, uint8_t type, uint8_t code, uint32_t rest)
 	fb_be32(f, rest);
 }
 
+void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len)
+{
+	fb_u8(f, nh);
+	fb_u8(f, (uint8_t)((12 + icv_len) / 4 - 2));
+	fb_be16(f, 0);
+	fb_be32(f, spi);
+	fb_be32(f, seq);
+	for (size_t i = 0; i < icv_len; i++)
+		fb_u8(f, (uint8_t)(0xa0 + i));
+}
+
+void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len)
+{
+	fb_u8(f, (uint8_t)(ext_len / 4));
+	fb_u8(f, proto);
+	fb_be16(f, flags);
+	fb_zero(f, ext_len);
+}
+
+void fb_l2tp(struct fb *f, bool over_udp, uint32_t session, size_t cookie_len, bool sublayer)
+{
+	if (over_udp) {
+		fb_be16(f, 0x0003);
+		fb_be16(f, 0);
+	}
+	fb_be32(f, session);
+	for (size_t i = 0; i < cookie_len; i++)
+		fb_u8(f, (uint8_t)(0xc0 + i));
+	if (sublayer)
+		fb_be32(f, 0);
+}
+
+void fb_mpls(struct fb *f, uint32_t label, bool bottom, uint8_t ttl)
+{
+	fb_be32(f, label << 12 | (bottom ? 0x100u : 0) | ttl);
+}
+
 void fb_done(struct fb *f)
 {
 	for (unsigned i = 0; i < f->npatch; i++) {
@@ -216,6 +273,26 @@ static void add(struct pt_sample *out, size_t max, size_t *n, const char *name, 
 	s->dlt = dlt;
 	memcpy(s->data, f->b, f->n);
 	s->len = f->n;
+	s->has_opts = false;
+}
+
+/* A sample decoded with a port the defaults do not name. */
+static void add_port(struct pt_sample *out, size_t max, size_t *n, const char *name, const struct fb *f,
+		     enum pt_proto proto, uint16_t port)
+{
+	size_t before = *n;
+	add(out, max, n, name, DLT_EN10MB, f);
+	if (*n == before)
+		return;
+	struct pt_sample *s = &out[before];
+	s->has_opts = true;
+	pt_decode_opts_init(&s->opts);
+	ck_assert_int_eq(pt_decode_opts_add_port(&s->opts, proto, port), PT_PORT_ADDED);
+}
+
+const struct pt_decode_opts *pt_sample_opts(const struct pt_sample *s)
+{
+	return s->has_opts ? &s->opts : NULL;
 }
 
 size_t pt_samples(struct pt_sample *out, size_t max)
@@ -352,6 +429,23 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_done(&f);
 	add(out, max, &n, "sll2-ipv6-tcp", 276, &f);
 
+	/* An ipgre device read cooked: the inner packet right after the header, and
+	 * the layout with a GRE header in front. */
+	fb_init(&f);
+	fb_sll(&f, 778, 0x0800);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_icmp(&f, 8, 0, 0x12740001);
+	fb_done(&f);
+	add(out, max, &n, "sll-ipgre-ipv4-icmp", DLT_LINUX_SLL, &f);
+
+	fb_init(&f);
+	fb_sll2(&f, 778, 0x86dd);
+	fb_gre(&f, 0x2000, 0x86dd, 7);
+	fb_ipv6(&f, 17, 1, 2);
+	fb_udp(&f, 53, 53);
+	fb_done(&f);
+	add(out, max, &n, "sll2-ipgre-gre-ipv6-udp", 276, &f);
+
 	fb_init(&f);
 	fb_u8(&f, 2); /* AF_INET, little-endian host */
 	fb_zero(&f, 3);
@@ -456,6 +550,110 @@ size_t pt_samples(struct pt_sample *out, size_t max)
 	fb_tcp(&f, 1, 2, 0x02, NULL, 0);
 	fb_done(&f);
 	add(out, max, &n, "ipip-4in6", DLT_EN10MB, &f);
+
+	/* IPsec AH in tunnel mode (an ICMP echo, as Linux vti sends it: 96-bit
+	 * ICV) and in transport mode (a TCP segment). */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_ah(&f, 4, 0x101, 1, 12);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_icmp(&f, 8, 0, 0x7a5a0001);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "ah-tunnel-icmp", DLT_EN10MB, &f);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 51, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_ah(&f, 6, 0x100, 7, 12);
+	fb_tcp(&f, 40000, 22, 0x18, NULL, 0);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "ah-transport-tcp", DLT_EN10MB, &f);
+
+	/* GUE (Linux fou, port 6080 as given with --gue-port): variant 0 with
+	 * ipip and with 8 bytes of extension fields and GRE, variant 1 with IPv6. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 47780, 6080);
+	fb_gue(&f, 4, 0, 0);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_icmp(&f, 8, 0, 0x08ac0001);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add_port(out, max, &n, "gue-ipip-icmp", &f, PT_P_GUE, 6080);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 47780, 6080);
+	fb_gue(&f, 47, 0x0001, 8);
+	fb_gre(&f, 0x0000, 0x0800, 0);
+	fb_ipv4(&f, 17, IP4(172, 16, 1, 1), IP4(172, 16, 2, 1));
+	fb_udp(&f, 5353, 5353);
+	fb_done(&f);
+	add_port(out, max, &n, "gue-ext-gre-udp", &f, PT_P_GUE, 6080);
+
+	fb_init(&f);
+	fb_eth(&f, 0x86dd);
+	fb_ipv6(&f, 17, 1, 2);
+	fb_udp(&f, 6080, 40000);
+	fb_ipv6(&f, 6, 7, 8);
+	fb_tcp(&f, 443, 50000, 0x12, tcp_syn_opts, sizeof tcp_syn_opts);
+	fb_done(&f);
+	add_port(out, max, &n, "gue-v1-ipv6-tcp", &f, PT_P_GUE, 6080);
+
+	/* L2TPv3 Ethernet pseudowires: over IP as Linux sends them by default
+	 * (no cookie, the 4-byte sublayer), over UDP with an 8-byte cookie. */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 115, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_l2tp(&f, false, 1, 0, true);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 1, IP4(172, 16, 1, 1), IP4(172, 16, 1, 2));
+	fb_icmp(&f, 8, 0, 0x0d560001);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "l2tp-ip-eth-icmp", DLT_EN10MB, &f);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(192, 168, 1, 1), IP4(192, 168, 1, 2));
+	fb_udp(&f, 1701, 1701);
+	fb_l2tp(&f, true, 0x1234567, 8, false);
+	fb_eth(&f, 0x8100);
+	fb_vlan(&f, 30, 0x86dd);
+	fb_ipv6(&f, 17, 1, 2);
+	fb_udp(&f, 5000, 53);
+	fb_done(&f);
+	add(out, max, &n, "l2tp-udp-cookie-vlan-ipv6", DLT_EN10MB, &f);
+
+	/* MPLS over UDP (RFC 7510): bare IPv4 on IANA's port, and an Ethernet
+	 * frame under two labels on OpenContrail's 51234 (--mpls-udp-port). */
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 11, 0, 55), IP4(10, 11, 0, 56));
+	fb_udp(&f, 51822, 6635);
+	fb_mpls(&f, 209, true, 63);
+	fb_ipv4(&f, 1, IP4(10, 65, 65, 5), IP4(10, 35, 35, 3));
+	fb_icmp(&f, 0, 0, 0x00010002);
+	fb_bytes(&f, payload, sizeof payload);
+	fb_done(&f);
+	add(out, max, &n, "mpls-udp-ipv4-icmp", DLT_EN10MB, &f);
+
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 17, IP4(10, 11, 0, 56), IP4(10, 11, 0, 55));
+	fb_udp(&f, 53580, 51234);
+	fb_mpls(&f, 100, false, 64);
+	fb_mpls(&f, 120, true, 64);
+	fb_eth(&f, 0x0800);
+	fb_ipv4(&f, 6, IP4(10, 65, 65, 4), IP4(10, 65, 65, 5));
+	fb_tcp(&f, 40000, 80, 0x02, tcp_syn_opts, sizeof tcp_syn_opts);
+	fb_done(&f);
+	add_port(out, max, &n, "mpls-udp-eth-tcp", &f, PT_P_MPLS, 51234);
 
 	fb_init(&f);
 	fb_eth(&f, 0x0800);

@@ -137,8 +137,17 @@ START_TEST(test_digest_tunnel)
 	ck_assert_uint_eq(ps.overhead_bytes, 50 + 4);
 	ck_assert_uint_eq(ps.overhead_packets, 2);
 	ck_assert_uint_eq(ps.vlan_packets, 1);
+	ck_assert_uint_eq(ps.max_vlan_tags, 1);
 	ck_assert_uint_eq(ps.max_ip_len, 94);
 	ck_assert_uint_eq(ps.encap_seen, 1ull << PT_P_VXLAN | 1ull << PT_P_VLAN);
+
+	/* QinQ: the most tags on one frame are kept, for mtu.csv's overhead. */
+	struct pt_digest qinq = vl;
+	qinq.vlan_count = 2;
+	pt_point_account(&ps, &qinq, false);
+	pt_point_account(&ps, &vl, false);
+	ck_assert_uint_eq(ps.max_vlan_tags, 2);
+	ck_assert_uint_eq(ps.vlan_packets, 3);
 }
 END_TEST
 

@@ -16,6 +16,7 @@
 #include "output/explain.h"
 #include "output/finding-text.h"
 #include "output/report.h"
+#include "output/tables.h"
 
 START_TEST(test_every_kind_named_in_order_and_documented)
 {
@@ -78,6 +79,26 @@ START_TEST(test_loss_sentence_from_numbers)
 				     "200 bytes");
 	ck_assert_str_eq(t.advice, "capture on the devices between these two points to narrow the drop down; check "
 				   "their drop counters (ip -s link), MTU and filtering rules");
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
+/* encap.overhead over a tunnel the analysis has no name for (L2TPv3) still
+ * says what the bytes are. */
+START_TEST(test_encap_sentence_unnamed_tunnel)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	struct pt_finding *f = pt_findings_add(&a->findings, PT_F_ENCAP_OVERHEAD, PT_SEV_INFO);
+	ck_assert_ptr_nonnull(f);
+	f->point = 1;
+	f->u.overhead = (struct pt_f_overhead){ .per_packet = 42, .share_pct = 10.7, .bytes = 784,
+						.encap = PT_P_NONE, .tunnel_max = 42 };
+	struct pt_finding_text t;
+	pt_finding_format(a, f, &t);
+	ck_assert_str_eq(t.evidence, "a tunnel (42 bytes with outer headers): 42.0 bytes per encapsulated packet on "
+				     "average, 10.7 % of the 784 bytes captured at p1");
 	pt_analysis_free(a);
 	pt_points_free(&ps);
 }
@@ -155,6 +176,46 @@ START_TEST(test_report_files)
 }
 END_TEST
 
+/* mtu.csv's overhead_bytes: the largest tunnel overhead plus 4 bytes per tag
+ * of the most-tagged frame (8 under QinQ, not 4 for "some tag"). */
+START_TEST(test_mtu_overhead_counts_tags)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	ps.v[0].stats.max_vlan_tags = 2;
+	ps.v[0].stats.vlan_packets = 1;
+	ps.v[1].stats.max_vlan_tags = 1;
+	ps.v[1].stats.vlan_packets = 1;
+	ps.v[1].stats.tunnel_overhead_max = 50;
+	char path[] = "/tmp/pt-check-mtu-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert(pt_write_mtu(a, path));
+	FILE *fp = fopen(path, "r");
+	ck_assert_ptr_nonnull(fp);
+	char line[512];
+	unsigned row = 0;
+	static const char *const want[] = { "8", "54", "0" };
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, fp)); /* header */
+	ck_assert_ptr_nonnull(strstr(line, ",overhead_bytes,"));
+	while (fgets(line, sizeof line, fp) && row < 3) {
+		/* point,max_ip_len,max_frame_len,mtu_inferred,encap,overhead_bytes,... */
+		char *f = line;
+		for (int k = 0; k < 5; k++)
+			f = strchr(f, ',') + 1;
+		*strchr(f, ',') = '\0';
+		ck_assert_msg(strcmp(f, want[row]) == 0, "point %u: overhead_bytes %s, want %s", row, f, want[row]);
+		row++;
+	}
+	ck_assert_uint_eq(row, 3);
+	fclose(fp);
+	unlink(path);
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
 /* Distinct paths of a flow, most common first. */
 START_TEST(test_flow_paths_merged_and_ranked)
 {
@@ -181,9 +242,11 @@ Suite *pt_output_suite(void)
 	TCase *tc = tcase_create("output");
 	tcase_add_test(tc, test_every_kind_named_in_order_and_documented);
 	tcase_add_test(tc, test_loss_sentence_from_numbers);
+	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
 	tcase_add_test(tc, test_report_order);
 	tcase_add_test(tc, test_report_files);
 	tcase_add_test(tc, test_flow_paths_merged_and_ranked);
+	tcase_add_test(tc, test_mtu_overhead_counts_tags);
 	suite_add_tcase(s, tc);
 	return s;
 }

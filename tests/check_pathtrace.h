@@ -51,6 +51,9 @@ void fb_be32(struct fb *f, uint32_t v);
 void fb_zero(struct fb *f, size_t n);
 void fb_eth(struct fb *f, uint16_t ethertype);
 void fb_vlan(struct fb *f, uint16_t tci, uint16_t ethertype);
+/* Linux cooked headers: SLL (16 bytes) and SLL2 (20 bytes), incoming, no address. */
+void fb_sll(struct fb *f, uint16_t hatype, uint16_t proto);
+void fb_sll2(struct fb *f, uint16_t hatype, uint16_t proto);
 /* frag: the 16-bit flags+offset field; opts may be NULL (optlen a multiple of 4). */
 void fb_ipv4_ex(struct fb *f, uint8_t proto, uint32_t src, uint32_t dst, uint16_t id, uint16_t frag,
 		const uint8_t *opts, size_t optlen);
@@ -65,6 +68,16 @@ void fb_geneve(struct fb *f, uint32_t vni, uint16_t proto, const uint8_t *opts, 
 /* flags: GRE flags+version word; key written when the K bit (0x2000) is set. */
 void fb_gre(struct fb *f, uint16_t flags, uint16_t proto, uint32_t key);
 void fb_icmp(struct fb *f, uint8_t type, uint8_t code, uint32_t rest);
+/* IPsec AH with icv_len bytes of ICV (a multiple of 4): payload length (12 + icv_len) / 4 - 2. */
+void fb_ah(struct fb *f, uint8_t nh, uint32_t spi, uint32_t seq, size_t icv_len);
+/* GUE variant 0: ext_len bytes of extension fields (a multiple of 4, zeros) after the 4-byte header. */
+void fb_gue(struct fb *f, uint8_t proto, uint16_t flags, size_t ext_len);
+/* L2TPv3 data message header over IP (session id) or over UDP (flags/version 3, reserved,
+ * session id), then cookie_len bytes of cookie and, with sublayer, the 4-byte default
+ * L2-specific sublayer (zero, as Linux sends it). */
+void fb_l2tp(struct fb *f, bool over_udp, uint32_t session, size_t cookie_len, bool sublayer);
+/* One MPLS label stack entry; bottom sets the S bit. */
+void fb_mpls(struct fb *f, uint32_t label, bool bottom, uint8_t ttl);
 void fb_done(struct fb *f);
 
 /* ---- sample frames for the sweep ---- */
@@ -73,9 +86,14 @@ struct pt_sample {
 	int dlt;
 	uint8_t data[FB_MAX];
 	size_t len;
+	/* Decoded with these options (a tunnel port no default names), else with none. */
+	bool has_opts;
+	struct pt_decode_opts opts;
 };
 /* Builds every hand-made sample into out (at most max); returns how many. */
 size_t pt_samples(struct pt_sample *out, size_t max);
+/* The options a sample is decoded with: NULL for the defaults. */
+const struct pt_decode_opts *pt_sample_opts(const struct pt_sample *s);
 
 /* ---- helpers ---- */
 /* Decodes and formats the stack into buf; returns the status. */

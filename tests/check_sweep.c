@@ -23,12 +23,14 @@ struct frame {
 	int dlt;
 	uint8_t *data;
 	uint32_t caplen, len;
+	const struct pt_decode_opts *opts; /* NULL: the defaults */
 };
 
 static struct frame *frames;
 static size_t nframes, capframes;
 
-static void add_frame(const char *name, int dlt, const uint8_t *data, uint32_t caplen, uint32_t len)
+static void add_frame(const char *name, int dlt, const uint8_t *data, uint32_t caplen, uint32_t len,
+		      const struct pt_decode_opts *opts)
 {
 	if (nframes == capframes) {
 		capframes = capframes ? capframes * 2 : 256;
@@ -43,6 +45,7 @@ static void add_frame(const char *name, int dlt, const uint8_t *data, uint32_t c
 	memcpy(f->data, data, caplen);
 	f->caplen = caplen;
 	f->len = len;
+	f->opts = opts;
 }
 
 static void load_corpus(void)
@@ -75,7 +78,7 @@ static void load_corpus(void)
 				continue;
 			char name[160];
 			snprintf(name, sizeof name, "%.120s#%u", line, i);
-			add_frame(name, dlt, data, h->caplen, h->len);
+			add_frame(name, dlt, data, h->caplen, h->len, NULL);
 		}
 		pcap_close(pc);
 		files++;
@@ -91,7 +94,7 @@ static void setup(void)
 	static struct pt_sample s[64];
 	size_t n = pt_samples(s, 64);
 	for (size_t i = 0; i < n; i++)
-		add_frame(s[i].name, s[i].dlt, s[i].data, (uint32_t)s[i].len, (uint32_t)s[i].len);
+		add_frame(s[i].name, s[i].dlt, s[i].data, (uint32_t)s[i].len, (uint32_t)s[i].len, pt_sample_opts(&s[i]));
 	load_corpus();
 }
 
@@ -116,11 +119,11 @@ static enum pt_status cut(const struct frame *f, uint8_t *full, uint32_t c, uint
 	if (c <= EXACT_COPY_LIMIT) {
 		uint8_t *b = malloc(c ? c : 1);
 		memcpy(b, f->data, c);
-		enum pt_status st = pt_decode(d, c ? b : NULL, c, w, f->dlt, NULL);
+		enum pt_status st = pt_decode(d, c ? b : NULL, c, w, f->dlt, f->opts);
 		free(b);
 		return st;
 	}
-	return pt_decode(d, full, c, w, f->dlt, NULL);
+	return pt_decode(d, full, c, w, f->dlt, f->opts);
 }
 
 static void describe(const struct pt_decoded *d, char *buf, size_t size)

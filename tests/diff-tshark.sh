@@ -47,7 +47,7 @@ for f in FIELDS:
 NAME = {"eth": "eth", "sll": "sll", "null": "null", "raw": "raw", "vlan": "vlan", "ieee8021ad": "vlan", "mpls": "mpls",
         "arp": "arp", "llc": "llc", "ip": "ipv4", "ipv6": "ipv6", "gre": "gre", "erspan": "erspan",
         "vxlan": "vxlan", "geneve": "geneve", "udp": "udp", "tcp": "tcp", "icmp": "icmp",
-        "icmpv6": "icmpv6"}
+        "icmpv6": "icmpv6", "ah": "ah", "l2tp": "l2tp"}
 
 def tshark_stack(protocols):
     out = []

@@ -41,6 +41,9 @@ enum pt_proto {
 	PT_P_ERSPAN,
 	PT_P_VXLAN,
 	PT_P_GENEVE,
+	PT_P_AH,
+	PT_P_GUE,
+	PT_P_L2TP,
 	PT_P_UDP,
 	PT_P_TCP,
 	PT_P_ICMP,
@@ -64,6 +67,8 @@ enum pt_layer_id_kind {
 	PT_ID_VNI,     /* VXLAN / Geneve */
 	PT_ID_GRE_KEY, /* GRE key (NVGRE: VSID << 8 | FlowID) */
 	PT_ID_ERSPAN,  /* session id */
+	PT_ID_SPI,     /* IPsec security parameters index */
+	PT_ID_L2TP_SESSION, /* L2TPv3 session id */
 };
 
 struct pt_layer {
@@ -77,7 +82,7 @@ struct pt_layer {
 
 struct pt_ip {
 	uint8_t version; /* 4 or 6 */
-	uint8_t proto;   /* upper-layer protocol (after IPv6 extension headers) */
+	uint8_t proto;   /* upper-layer protocol (after IPv6 extension headers and AH) */
 	uint8_t ttl;     /* TTL / hop limit */
 	uint8_t tos;
 	uint8_t src[16], dst[16]; /* IPv4 in the first 4 bytes */
@@ -152,21 +157,40 @@ struct pt_decoded {
 	uint32_t payload_len;  /* claimed payload length (from IP lengths), may exceed caplen */
 
 	uint16_t vlan_count;   /* all VLAN tags in the frame */
-	uint16_t tunnel_count; /* vxlan, geneve, gre, erspan, ip-in-ip layers */
+	uint16_t tunnel_count; /* vxlan, geneve, gre, erspan, ip-in-ip (also through AH) layers */
 	uint16_t arp_op;
 };
 
-/* Extra knobs: UDP ports that mean VXLAN or Geneve beyond the defaults. */
+/* Extra knobs: the UDP ports that mean VXLAN, Geneve, GUE or MPLS. pt_decode_opts_init
+ * sets the defaults (VXLAN 4789 and 8472, Geneve 6081, MPLS 6635; GUE has none). */
 struct pt_decode_opts {
 	uint16_t vxlan_ports[PT_MAX_UDP_TUNNEL_PORTS];
 	uint8_t n_vxlan_ports;
 	uint16_t geneve_ports[PT_MAX_UDP_TUNNEL_PORTS];
 	uint8_t n_geneve_ports;
+	uint16_t gue_ports[PT_MAX_UDP_TUNNEL_PORTS];
+	uint8_t n_gue_ports;
+	uint16_t mpls_ports[PT_MAX_UDP_TUNNEL_PORTS]; /* MPLS over UDP, RFC 7510 */
+	uint8_t n_mpls_ports;
+};
+
+enum pt_port_result {
+	PT_PORT_ADDED = 0,
+	PT_PORT_FULL,         /* PT_MAX_UDP_TUNNEL_PORTS already */
+	PT_PORT_TAKEN,        /* already added for another protocol */
+	PT_PORT_NOT_A_TUNNEL, /* proto has no port list */
 };
 
 void pt_decode_opts_init(struct pt_decode_opts *o);
+/* Adds a UDP port for proto (PT_P_VXLAN, PT_P_GENEVE, PT_P_GUE, PT_P_MPLS). A port means
+ * one protocol: a port that is another protocol's default moves over (the
+ * explicit option decides: --vxlan-port 6080 and --gue-port 6080 are two
+ * readings of the same port); one added for another protocol is refused. */
+enum pt_port_result pt_decode_opts_add_port(struct pt_decode_opts *o, enum pt_proto proto, uint16_t port);
 bool pt_decode_opts_add_vxlan_port(struct pt_decode_opts *o, uint16_t port);
 bool pt_decode_opts_add_geneve_port(struct pt_decode_opts *o, uint16_t port);
+/* The protocol whose list holds port, or PT_P_NONE. */
+enum pt_proto pt_decode_opts_port_proto(const struct pt_decode_opts *o, uint16_t port);
 
 /* Is this DLT one we decode? */
 bool pt_linktype_supported(int dlt);

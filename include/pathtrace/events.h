@@ -80,7 +80,20 @@
 	X(PKT_CAPLEN_EXCEEDS_LEN,  'M', "capture.caplen_exceeds_len") \
 	X(EVENTS_OVERFLOW,         'I', "decoder.events_overflow") \
 	X(VXLAN_MALFORMED,         'M', "decoder.vxlan.malformed") \
-	X(NULL_MALFORMED,          'M', "decoder.null.malformed")
+	X(NULL_MALFORMED,          'M', "decoder.null.malformed") \
+	X(AH_TRUNCATED,            'T', "decoder.ah.truncated") \
+	X(AH_MALFORMED,            'M', "decoder.ah.malformed") \
+	X(GUE_TRUNCATED,           'T', "decoder.gue.truncated") \
+	X(GUE_MALFORMED,           'M', "decoder.gue.malformed") \
+	X(GUE_BAD_VERSION,         'M', "decoder.gue.bad_version") \
+	X(GUE_UNKNOWN_PROTO,       'I', "decoder.gue.unknown_protocol") \
+	X(GUE_CONTROL,             'I', "decoder.gue.control") \
+	X(L2TP_TRUNCATED,          'T', "decoder.l2tp.truncated") \
+	X(L2TP_MALFORMED,          'M', "decoder.l2tp.malformed") \
+	X(L2TP_BAD_VERSION,        'M', "decoder.l2tp.bad_version") \
+	X(L2TP_OTHER_VERSION,      'I', "decoder.l2tp.other_version") \
+	X(L2TP_CONTROL,            'I', "decoder.l2tp.control") \
+	X(L2TP_UNKNOWN_PAYLOAD,    'I', "decoder.l2tp.unknown_payload")
 
 enum pt_event {
 #define PT_EVENT_ENUM(id, kind, name) PT_EV_##id,

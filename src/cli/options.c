@@ -13,7 +13,8 @@
 #include "model/point.h"
 
 enum opt_id {
-	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_FILTER,
+	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_GUE_PORT, O_MPLS_UDP_PORT,
+	O_FILTER,
 	O_OUT, O_WINDOW, O_REORDER, O_NAME, O_CLOCK_OFFSET, O_REFERENCE, O_EXPLAIN, O_NO_PLOTS,
 	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE,
 };
@@ -36,9 +37,13 @@ static const struct opt {
 	{ "filter", 'f', "EXPR", CMD_DECODE | CMD_ANALYZE, O_FILTER,
 	  "BPF filter on the packet or the one inside its tunnel (or give it after the files)" },
 	{ "vxlan-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_VXLAN_PORT,
-	  "also decode UDP PORT as VXLAN (4789 and 8472 always are)" },
+	  "also decode UDP PORT as VXLAN (4789 and 8472 are by default)" },
 	{ "geneve-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_GENEVE_PORT,
-	  "also decode UDP PORT as Geneve (6081 always is)" },
+	  "also decode UDP PORT as Geneve (6081 is by default)" },
+	{ "gue-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_GUE_PORT,
+	  "decode UDP PORT as GUE (Linux fou/gue; it has no default port)" },
+	{ "mpls-udp-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_MPLS_UDP_PORT,
+	  "also decode UDP PORT as MPLS over UDP (6635 is by default)" },
 	{ "output", 'o', "DIR", CMD_ANALYZE, O_OUT, "write CSV, summary and charts to DIR (pathtrace-out)" },
 	{ "window", 'w', "SECONDS", CMD_ANALYZE, O_WINDOW,
 	  "how long a packet may take between points before it counts as lost (1.0)" },
@@ -222,17 +227,30 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 	case O_FILTER:
 		return add_filter(o, arg);
 	case O_VXLAN_PORT:
-	case O_GENEVE_PORT: {
+	case O_GENEVE_PORT:
+	case O_GUE_PORT:
+	case O_MPLS_UDP_PORT: {
 		uint16_t port;
 		if (!parse_port(arg, &port)) {
 			snprintf(err, errlen, "--%s needs a UDP port (1-65535), not \"%s\"", op->name, arg);
 			return false;
 		}
-		bool ok = op->id == O_VXLAN_PORT ? pt_decode_opts_add_vxlan_port(&o->dec, port)
-						 : pt_decode_opts_add_geneve_port(&o->dec, port);
-		if (!ok)
+		enum pt_proto proto = op->id == O_VXLAN_PORT    ? PT_P_VXLAN
+				      : op->id == O_GENEVE_PORT ? PT_P_GENEVE
+				      : op->id == O_GUE_PORT    ? PT_P_GUE
+								: PT_P_MPLS;
+		enum pt_proto before = pt_decode_opts_port_proto(&o->dec, port);
+		switch (pt_decode_opts_add_port(&o->dec, proto, port)) {
+		case PT_PORT_ADDED:
+			return true;
+		case PT_PORT_TAKEN:
+			snprintf(err, errlen, "--%s %u: UDP port %u is already given as %s; a port means one protocol",
+				 op->name, port, port, pt_proto_name(before));
+			return false;
+		default:
 			snprintf(err, errlen, "--%s: at most %d ports", op->name, PT_MAX_UDP_TUNNEL_PORTS);
-		return ok;
+			return false;
+		}
 	}
 	case O_OUT:
 		o->outdir = arg;

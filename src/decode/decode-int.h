@@ -53,6 +53,16 @@ enum pt_proto pt_dispatch_ethertype(uint16_t ethertype);
 enum pt_proto pt_dispatch_ipproto(uint8_t ipproto);
 enum pt_proto pt_dispatch_udp_port(const struct pt_decode_opts *o, uint16_t sport, uint16_t dport);
 
+/* For payloads with no type field in front (MPLS after the bottom label, an
+ * L2TPv3 pseudowire after a cookie of unannounced length): is there an
+ * Ethernet header at off that its own bytes give away (a unicast source MAC,
+ * an ethertype we follow, and for IPv4/IPv6 the matching version nibble
+ * after it)? PT_OK with *found set or not (also when the packet has no room
+ * for one), or PT_TRUNCATED with ev_truncated recorded when the capture cut
+ * the 15 bytes that would tell. */
+enum pt_status pt_eth_probe(struct pt_dctx *x, const struct pt_layer_in *in, size_t off, enum pt_event ev_truncated,
+			    bool *found);
+
 /* Starts a new IP header record (resets the innermost transport). NULL past PT_MAX_IPS. */
 struct pt_ip *pt_dctx_push_ip(struct pt_dctx *x);
 
@@ -78,6 +88,9 @@ PT_DECODER(gre);
 PT_DECODER(erspan);
 PT_DECODER(vxlan);
 PT_DECODER(geneve);
+PT_DECODER(ah);
+PT_DECODER(gue);
+PT_DECODER(l2tp);
 PT_DECODER(udp);
 PT_DECODER(tcp);
 PT_DECODER(icmp);

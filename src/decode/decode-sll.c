@@ -16,6 +16,42 @@ static enum pt_proto cooked_proto(uint16_t proto, uint16_t *aux)
 	}
 }
 
+#define ARPHRD_IPGRE 778
+
+/* On an ipgre device (ARPHRD_IPGRE) the protocol field is GRE's protocol
+ * type. libpcap reads such a device cooked (SOCK_DGRAM), so the kernel has
+ * already taken the outer IP and GRE headers off and the inner packet follows
+ * the cooked header directly, as tcpdump and Wireshark read it
+ * (kaorimatz/pcaps gre2). A GRE header in front of it is told by its own
+ * bytes: flags with bit 1 (RFC 1701's R) and the bits RFC 2784/2890 reserve
+ * clear, version 0, and its protocol type repeating the cooked one. The first
+ * byte of an IPv4 or IPv6 header (0x4_, 0x6_) always has bit 1 set. */
+static bool gre_header_follows(const struct pt_view *v, uint16_t proto)
+{
+	return pt_view_has(v, 0, 4) && (pt_be16(v, 0) & 0x4fff) == 0 && pt_be16(v, 2) == proto;
+}
+
+static enum pt_status after_cooked(struct pt_dctx *x, const struct pt_layer_in *in, size_t hlen,
+				   uint16_t hatype, uint16_t proto, struct pt_next *next)
+{
+	if (hatype == ARPHRD_IPGRE) {
+		struct pt_view rest = pt_view_from(&in->v, hlen);
+		if (rest.len < 4 && in->wire >= hlen + 4) {
+			/* The capture cut the bytes that tell the two layouts apart. */
+			pt_dctx_event(x, PT_EV_SLL_TRUNCATED);
+			return PT_TRUNCATED;
+		}
+		if (gre_header_follows(&rest, proto)) {
+			next->proto = PT_P_GRE;
+			return PT_OK;
+		}
+	}
+	next->proto = cooked_proto(proto, &next->aux);
+	if (next->proto == PT_P_NONE)
+		pt_dctx_event(x, PT_EV_ETH_UNKNOWN_ETHERTYPE);
+	return PT_OK;
+}
+
 PT_DECODER(sll)
 {
 	enum pt_status st = pt_need(x, in, 16, PT_EV_SLL_TRUNCATED, PT_EV_SLL_MALFORMED);
@@ -25,15 +61,7 @@ PT_DECODER(sll)
 	uint16_t proto = pt_be16(&in->v, 14);
 	layer->aux = hatype;
 	next->hdr_len = 16;
-	/* ARPHRD_IPGRE: the protocol field is GRE's protocol type and a GRE header follows. */
-	if (hatype == 778) {
-		next->proto = PT_P_GRE;
-		return PT_OK;
-	}
-	next->proto = cooked_proto(proto, &next->aux);
-	if (next->proto == PT_P_NONE)
-		pt_dctx_event(x, PT_EV_ETH_UNKNOWN_ETHERTYPE);
-	return PT_OK;
+	return after_cooked(x, in, 16, hatype, proto, next);
 }
 
 PT_DECODER(sll2)
@@ -45,12 +73,5 @@ PT_DECODER(sll2)
 	uint16_t hatype = pt_be16(&in->v, 8);
 	layer->aux = hatype;
 	next->hdr_len = 20;
-	if (hatype == 778) {
-		next->proto = PT_P_GRE;
-		return PT_OK;
-	}
-	next->proto = cooked_proto(proto, &next->aux);
-	if (next->proto == PT_P_NONE)
-		pt_dctx_event(x, PT_EV_ETH_UNKNOWN_ETHERTYPE);
-	return PT_OK;
+	return after_cooked(x, in, 20, hatype, proto, next);
 }

@@ -30,6 +30,9 @@ static const struct {
 	[PT_P_ERSPAN] = { "erspan", pt_decode_erspan },
 	[PT_P_VXLAN] = { "vxlan", pt_decode_vxlan },
 	[PT_P_GENEVE] = { "geneve", pt_decode_geneve },
+	[PT_P_AH] = { "ah", pt_decode_ah },
+	[PT_P_GUE] = { "gue", pt_decode_gue },
+	[PT_P_L2TP] = { "l2tp", pt_decode_l2tp },
 	[PT_P_UDP] = { "udp", pt_decode_udp },
 	[PT_P_TCP] = { "tcp", pt_decode_tcp },
 	[PT_P_ICMP] = { "icmp", pt_decode_icmp },
@@ -110,53 +113,129 @@ enum pt_proto pt_dispatch_ipproto(uint8_t p)
 		return PT_P_IPV6;
 	case 47:
 		return PT_P_GRE;
+	case 51:
+		return PT_P_AH;
 	case 58:
 		return PT_P_ICMPV6;
+	case 115:
+		return PT_P_L2TP;
 	default:
 		return PT_P_NONE;
 	}
 }
 
+static const struct {
+	uint16_t port;
+	enum pt_proto proto;
+} default_ports[] = {
+	{ 4789, PT_P_VXLAN },  /* IANA */
+	{ 8472, PT_P_VXLAN },  /* the Linux kernel's legacy default */
+	{ 6081, PT_P_GENEVE }, /* IANA */
+	{ 6635, PT_P_MPLS },   /* IANA's MPLS-in-UDP, RFC 7510 */
+};
+
 void pt_decode_opts_init(struct pt_decode_opts *o)
 {
 	memset(o, 0, sizeof *o);
-	/* IANA's VXLAN port and the Linux kernel's legacy default. */
-	pt_decode_opts_add_vxlan_port(o, 4789);
-	pt_decode_opts_add_vxlan_port(o, 8472);
-	pt_decode_opts_add_geneve_port(o, 6081);
+	for (size_t i = 0; i < sizeof default_ports / sizeof default_ports[0]; i++)
+		pt_decode_opts_add_port(o, default_ports[i].proto, default_ports[i].port);
 }
 
-static bool add_port(uint16_t *ports, uint8_t *n, uint16_t port)
+/* The port list of a protocol, or NULL. */
+static uint16_t *port_list(struct pt_decode_opts *o, enum pt_proto proto, uint8_t **n)
 {
-	for (unsigned i = 0; i < *n; i++)
+	switch (proto) {
+	case PT_P_VXLAN:
+		*n = &o->n_vxlan_ports;
+		return o->vxlan_ports;
+	case PT_P_GENEVE:
+		*n = &o->n_geneve_ports;
+		return o->geneve_ports;
+	case PT_P_GUE:
+		*n = &o->n_gue_ports;
+		return o->gue_ports;
+	case PT_P_MPLS:
+		*n = &o->n_mpls_ports;
+		return o->mpls_ports;
+	default:
+		return NULL;
+	}
+}
+
+static bool is_default_port(enum pt_proto proto, uint16_t port)
+{
+	for (size_t i = 0; i < sizeof default_ports / sizeof default_ports[0]; i++)
+		if (default_ports[i].proto == proto && default_ports[i].port == port)
+			return true;
+	return false;
+}
+
+static bool in_list(const uint16_t *ports, unsigned n, uint16_t port)
+{
+	for (unsigned i = 0; i < n; i++)
 		if (ports[i] == port)
 			return true;
+	return false;
+}
+
+enum pt_proto pt_decode_opts_port_proto(const struct pt_decode_opts *o, uint16_t port)
+{
+	if (in_list(o->vxlan_ports, o->n_vxlan_ports, port))
+		return PT_P_VXLAN;
+	if (in_list(o->geneve_ports, o->n_geneve_ports, port))
+		return PT_P_GENEVE;
+	if (in_list(o->gue_ports, o->n_gue_ports, port))
+		return PT_P_GUE;
+	if (in_list(o->mpls_ports, o->n_mpls_ports, port))
+		return PT_P_MPLS;
+	return PT_P_NONE;
+}
+
+enum pt_port_result pt_decode_opts_add_port(struct pt_decode_opts *o, enum pt_proto proto, uint16_t port)
+{
+	uint8_t *n;
+	uint16_t *ports = port_list(o, proto, &n);
+	if (!ports)
+		return PT_PORT_NOT_A_TUNNEL;
+	enum pt_proto now = pt_decode_opts_port_proto(o, port);
+	if (now == proto)
+		return PT_PORT_ADDED;
 	if (*n >= PT_MAX_UDP_TUNNEL_PORTS)
-		return false;
+		return PT_PORT_FULL;
+	if (now != PT_P_NONE) {
+		if (!is_default_port(now, port))
+			return PT_PORT_TAKEN;
+		uint8_t *on;
+		uint16_t *other = port_list(o, now, &on);
+		for (unsigned i = 0; i < *on; i++)
+			if (other[i] == port) {
+				other[i] = other[--*on];
+				break;
+			}
+	}
 	ports[(*n)++] = port;
-	return true;
+	return PT_PORT_ADDED;
 }
 
 bool pt_decode_opts_add_vxlan_port(struct pt_decode_opts *o, uint16_t port)
 {
-	return add_port(o->vxlan_ports, &o->n_vxlan_ports, port);
+	return pt_decode_opts_add_port(o, PT_P_VXLAN, port) == PT_PORT_ADDED;
 }
 
 bool pt_decode_opts_add_geneve_port(struct pt_decode_opts *o, uint16_t port)
 {
-	return add_port(o->geneve_ports, &o->n_geneve_ports, port);
+	return pt_decode_opts_add_port(o, PT_P_GENEVE, port) == PT_PORT_ADDED;
 }
 
 static enum pt_proto udp_port_proto(const struct pt_decode_opts *o, uint16_t port)
 {
-	for (unsigned i = 0; i < o->n_vxlan_ports; i++)
-		if (o->vxlan_ports[i] == port)
-			return PT_P_VXLAN;
-	for (unsigned i = 0; i < o->n_geneve_ports; i++)
-		if (o->geneve_ports[i] == port)
-			return PT_P_GENEVE;
+	enum pt_proto p = pt_decode_opts_port_proto(o, port);
+	if (p != PT_P_NONE)
+		return p;
 	if (port == 4754) /* GRE-in-UDP, RFC 8086 */
 		return PT_P_GRE;
+	if (port == 1701) /* L2TP; the version field tells L2TPv3 from L2TPv2 and L2F */
+		return PT_P_L2TP;
 	return PT_P_NONE;
 }
 
@@ -366,6 +445,12 @@ size_t pt_stack_format(const struct pt_decoded *d, char *buf, size_t size)
 			snprintf(id, sizeof id, "[key=%u]", l->id);
 			break;
 		case PT_ID_ERSPAN:
+			snprintf(id, sizeof id, "[session=%u]", l->id);
+			break;
+		case PT_ID_SPI:
+			snprintf(id, sizeof id, "[spi=0x%x]", l->id);
+			break;
+		case PT_ID_L2TP_SESSION:
 			snprintf(id, sizeof id, "[session=%u]", l->id);
 			break;
 		default:

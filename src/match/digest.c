@@ -8,13 +8,19 @@
 static uint64_t encapsulations(const struct pt_decoded *d)
 {
 	const uint64_t shown = 1ull << PT_P_VLAN | 1ull << PT_P_MPLS | 1ull << PT_P_GRE | 1ull << PT_P_ERSPAN |
-			       1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE;
-	const uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE;
+			       1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_L2TP | 1ull << PT_P_AH |
+			       1ull << PT_P_GUE;
+	const uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_L2TP |
+				 1ull << PT_P_MPLS;
 	uint64_t layers = 0;
 	for (unsigned i = 0; i < d->nlayers; i++)
 		layers |= 1ull << d->layers[i].proto;
 	uint64_t bits = layers & shown;
-	/* IP directly in IP: no tunnel header of its own to name it. */
+	/* IP directly in IP: no tunnel header of its own to name it (a label
+	 * names one: MPLS over UDP is mpls, not ipip). AH in
+	 * tunnel mode only authenticates such a packet, and GUE is the UDP
+	 * framing Linux puts around an ipip (or gre) tunnel: they show beside
+	 * ipip (ah+ipip, gue+ipip), not instead of it. */
 	if (d->nips > 1 && d->layers[0].proto != PT_P_NONE && !(layers & tunnels))
 		bits |= 1ull << PT_P_IPV4;
 	return bits;

@@ -57,6 +57,8 @@ void pt_point_account(struct pt_point_stats *ps, const struct pt_digest *g, bool
 	}
 	if (g->vlan_count)
 		ps->vlan_packets++;
+	if (g->vlan_count > ps->max_vlan_tags)
+		ps->max_vlan_tags = g->vlan_count;
 	if (g->fragmented && g->frag_len > ps->max_frag_len)
 		ps->max_frag_len = g->frag_len;
 	if (g->outer_first_frag) {

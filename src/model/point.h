@@ -52,6 +52,7 @@ struct pt_point_stats {
 	 * overhead, which does, is kept apart. */
 	uint64_t overhead_bytes, overhead_packets, vlan_packets;
 	uint32_t tunnel_overhead_max;
+	uint16_t max_vlan_tags;      /* most VLAN tags on one frame (QinQ: 2) */
 	bool ipv6_underlay;
 	uint32_t ifindex;            /* LINUX_SLL2: the first interface index seen */
 	/* What the file's clock did (set on the first point of a file, by cli). */

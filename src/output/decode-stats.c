@@ -65,6 +65,8 @@ void pt_decode_stats_add(struct pt_decode_stats *s, const struct pt_decoded *d)
 		case PT_ID_VNI: kind = l->proto == PT_P_GENEVE ? "geneve vni" : "vxlan vni"; break;
 		case PT_ID_GRE_KEY: kind = "gre key"; break;
 		case PT_ID_ERSPAN: kind = "erspan session"; break;
+		case PT_ID_SPI: kind = "ah spi"; break;
+		case PT_ID_L2TP_SESSION: kind = "l2tp session"; break;
 		default: break;
 		}
 		if (kind) {

@@ -326,8 +326,11 @@ static void encap_overhead(const struct pt_analysis *a, const struct pt_finding 
 	size_t n = 0;
 	if (x->vlan)
 		n += (size_t)snprintf(kinds + n, sizeof kinds - n, "802.1Q tags (4 bytes each)");
+	/* The analysis names the tunnels it reasons about; others (L2TPv3) are still a tunnel. */
 	const char *encap = pt_encap_name(x->encap);
-	if (encap && x->tunnel_max && n < sizeof kinds)
+	if (!encap)
+		encap = "a tunnel";
+	if (x->tunnel_max && n < sizeof kinds)
 		snprintf(kinds + n, sizeof kinds - n, "%s%s%s (%u bytes with outer headers)", n ? " and " : "", encap,
 			 x->ipv6_underlay ? " over IPv6" : "", x->tunnel_max);
 	FMT(t, value, "%.0f", x->per_packet);

@@ -77,7 +77,8 @@ bool pt_write_mtu(const struct pt_analysis *a, const char *path)
 			pt_csv_empty(&c);
 		pt_encaps_text(ps->encap_seen, buf, sizeof buf);
 		pt_csv_str(&c, buf);
-		pt_csv_u64(&c, ps->tunnel_overhead_max + (ps->vlan_packets ? 4u : 0u));
+		/* 4 bytes per tag of the most-tagged frame (QinQ: 8). */
+		pt_csv_u64(&c, ps->tunnel_overhead_max + 4u * ps->max_vlan_tags);
 		pt_csv_f(&c, ps->bytes ? 100.0 * (double)ps->overhead_bytes / (double)ps->bytes : 0.0, 2);
 		pt_csv_u64(&c, ps->fragments);
 		pt_csv_u64(&c, ps->gso_frames);

@@ -87,7 +87,9 @@ void pt_encaps_text(uint64_t bits, char *buf, size_t size)
 		enum pt_proto p;
 		const char *name;
 	} order[] = { { PT_P_VLAN, "vlan" }, { PT_P_MPLS, "mpls" }, { PT_P_GRE, "gre" }, { PT_P_ERSPAN, "erspan" },
-		      { PT_P_VXLAN, "vxlan" }, { PT_P_GENEVE, "geneve" }, { PT_P_IPV4, "ipip" } };
+		      { PT_P_VXLAN, "vxlan" }, { PT_P_GENEVE, "geneve" }, { PT_P_L2TP, "l2tp" }, { PT_P_GUE, "gue" },
+		      { PT_P_AH, "ah" },
+		      { PT_P_IPV4, "ipip" } };
 	size_t n = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < sizeof order / sizeof order[0] && n < size; i++)

@@ -506,7 +506,8 @@ SKYDIVE = [
          flowcol(F("icmp", "192.168.2.3", "192.168.1.3", 26881), packets=1, sightings=2)),
         ("ping-mplsogre", "MPLS-over-GRE decoded", pointcol(SKY, encaps="mpls+gre")),
         ("ping-overhead", "28 bytes of overhead (20 IP + 4 GRE + 4 MPLS)", overhead(SKY, 28))]),
-    ("contrail", [CON + ".pcap"], [], [
+    # No IANA port: the user names Contrail's MPLS-over-UDP port (SOURCE: dst 51234).
+    ("contrail", [CON + ".pcap"], ["--mpls-udp-port", "51234"], [
         ("udp-exit", "analyze exits 0", exit_ok()),
         ("udp-mpls", "MPLS-over-UDP (port 51234) decoded", pointcol(CON, encaps="mpls")),
         ("udp-bare-ip", "frame 1: bare IPv4 after the label, ICMP echo reply 10.65.65.5 -> 10.35.35.3",
@@ -555,6 +556,8 @@ OPENNEBULA = [("all", ["*.pcap"], [], [
 
 # --- linux-tunnels-kaorimatz: (dir, tunnel device point, inner addresses, overhead over the inner IP
 # packet on veth2). The request enters on veth2 and leaves on the device; the reply the other way.
+# GUE has no well-known port: the user names fou's port (SOURCE: UDP dst 6080), as the calico set
+# names its VXLAN port.
 # Not asserted: TTL, ARP and the tunnelled/multicast ARP (no flow row), record order (only through
 # the latency checks).
 RT, L2 = ("172.16.1.1", "172.16.2.1"), ("172.16.1.1", "172.16.1.2")
@@ -579,7 +582,7 @@ def tunnel_run(d, dev, addrs, ovh):
         c.append((f"{k}-overhead", f"{ovh} bytes of encapsulation over the inner IP packet on veth2", overhead(veth, ovh)))
     if d == "vxlan":
         c.append((f"{k}-igmp", "IGMPv3 reports only on veth2", one_point_each(lambda f: f["dst_ip"] == "224.0.0.22", "IGMP")))
-    return (k, [f"{d}/*.pcap"], [], c)
+    return (k, [f"{d}/*.pcap"], ["--gue-port", "6080"] if d.startswith("gue/") else [], c)
 
 
 def vlan_run(d, pts, addrs, tags):
