@@ -6,7 +6,8 @@
 
 uint8_t pt_point_encap(const struct pt_point_stats *ps)
 {
-	static const uint8_t by_precedence[] = { PT_P_VXLAN, PT_P_GENEVE, PT_P_GRE, PT_P_IPV4, PT_P_MPLS };
+	static const uint8_t by_precedence[] = { PT_P_VXLAN, PT_P_GENEVE, PT_P_L2TP, PT_P_GUE,
+						 PT_P_GRE,   PT_P_AH,     PT_P_IPV4, PT_P_MPLS };
 	for (size_t i = 0; i < sizeof by_precedence; i++)
 		if (ps->encap_seen & (1ull << by_precedence[i]))
 			return by_precedence[i];

@@ -234,7 +234,8 @@ out:
  * bridges and ports of the overlay. */
 static bool point_tunnelled(const struct pt_point_stats *ps)
 {
-	uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_IPV4;
+	uint64_t tunnels = 1ull << PT_P_GRE | 1ull << PT_P_VXLAN | 1ull << PT_P_GENEVE | 1ull << PT_P_L2TP |
+			   1ull << PT_P_GUE | 1ull << PT_P_IPV4;
 	return (ps->encap_seen & tunnels) && ps->overhead_packets * 2 > ps->ip_packets;
 }
 

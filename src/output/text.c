@@ -75,6 +75,9 @@ const char *pt_encap_name(uint8_t proto)
 	case PT_P_VXLAN: return "VXLAN";
 	case PT_P_GENEVE: return "Geneve";
 	case PT_P_GRE: return "GRE";
+	case PT_P_L2TP: return "L2TPv3";
+	case PT_P_GUE: return "GUE";
+	case PT_P_AH: return "IPsec AH";
 	case PT_P_IPV4: return "IP-in-IP";
 	case PT_P_MPLS: return "MPLS";
 	default: return NULL;
