@@ -452,9 +452,9 @@ START_TEST(test_point_names)
 }
 END_TEST
 
-/* The filter finds the tenant's packet inside VXLAN (an inner Ethernet
- * frame) and inside GRE (an inner IP packet), never in a plain frame, and
- * link-layer words that cannot apply to raw IP leave that case out. */
+/* --inner finds the tenant's packet inside VXLAN (an inner Ethernet frame),
+ * inside GRE (an inner IP packet) and behind a VLAN tag; link-layer words
+ * that cannot apply to raw IP leave that case out. */
 static void tunnel_frame(struct fb *f, bool gre)
 {
 	fb_init(f);
@@ -477,7 +477,8 @@ static void tunnel_frame(struct fb *f, bool gre)
 static bool inner_match(const char *bpf, const struct fb *f)
 {
 	struct pt_inner_filter x;
-	pt_inner_filter_init(&x, bpf);
+	char why[256];
+	ck_assert_msg(pt_inner_filter_init(&x, bpf, why, sizeof why), "%s: %s", bpf, why);
 	bool m = pt_inner_filter_match(&x, f->b, (uint32_t)f->n, (uint32_t)f->n, DLT_EN10MB, NULL);
 	pt_inner_filter_free(&x);
 	return m;
@@ -499,7 +500,8 @@ START_TEST(test_filter_inside_tunnels)
 	ck_assert(inner_match("host 10.0.0.2", &gre));
 	ck_assert(!inner_match("tcp", &vx));
 	ck_assert(!inner_match("host 192.0.2.1", &gre)); /* the outer's: libpcap's own program judges that */
-	ck_assert(!inner_match("icmp", &plain));
+	ck_assert(inner_match("icmp", &plain)); /* without a tunnel the innermost packet is the packet */
+	ck_assert(!inner_match("udp", &plain));
 	ck_assert(inner_match("ether dst 02:00:00:00:00:02 and icmp", &vx));
 	/* Behind a tag (an OVS local VLAN), inside VXLAN too: "icmp" needs no "vlan and". */
 	struct fb tagged;
@@ -512,7 +514,12 @@ START_TEST(test_filter_inside_tunnels)
 	ck_assert(inner_match("icmp", &tagged));
 	ck_assert(inner_match("host 10.0.0.1 and icmp", &tagged));
 	ck_assert(!inner_match("udp", &tagged));
-	ck_assert(!inner_match("icmp", &plain)); /* nothing past the outer headers as they are */
+	/* An expression libpcap cannot compile is refused with its reason. */
+	struct pt_capset *cs = pt_capset_new();
+	ck_assert(!pt_capset_inner_filter(cs, "icmp and and", errbuf, sizeof errbuf));
+	ck_assert_ptr_nonnull(strstr(errbuf, "--inner \"icmp and and\""));
+	ck_assert(pt_capset_inner_filter(cs, "icmp", errbuf, sizeof errbuf));
+	pt_capset_free(cs);
 	ck_assert(!inner_match("ether dst 02:00:00:00:00:02 and icmp", &gre)); /* no Ethernet inside GRE here */
 }
 END_TEST

@@ -25,6 +25,7 @@ void feed_digest(struct pt_digest *g, const struct feed_pkt *p)
 	uint32_t l4 = proto == 6 ? 20 : 8;
 	g->ts = p->ts;
 	g->point = p->point;
+	g->outside_filter = p->outside_filter;
 	g->nips = p->tunnel ? 2 : 1;
 	g->outer_version = 4;
 	g->outer_len = ip_len + p->tunnel;

@@ -30,6 +30,7 @@ struct feed_pkt {
 	uint32_t icmp_mtu;   /* an ICMP frag-needed quoting src > dst (of the quoted flow below) */
 	uint32_t quoted_src, quoted_dst;
 	uint16_t quoted_sport, quoted_dport;
+	bool outside_filter; /* the user's filters do not select it */
 };
 
 /* The digest the decoder would make of p. */

@@ -17,6 +17,7 @@
 #include "output/finding-text.h"
 #include "output/report.h"
 #include "output/tables.h"
+#include "output/text.h"
 
 START_TEST(test_every_kind_named_in_order_and_documented)
 {
@@ -117,14 +118,75 @@ START_TEST(test_report_order)
 	x->flow = 1;
 	x->from = 0;
 	x->to = 1;
-	const struct pt_finding **v = pt_findings_in_order(a);
+	size_t n;
+	const struct pt_finding **v = pt_findings_in_order(a, &n);
 	ck_assert_ptr_nonnull(v);
 	ck_assert_uint_eq(a->findings.n, 4);
+	ck_assert_uint_eq(n, 4);
 	ck_assert_int_eq(v[0]->id, PT_F_LOSS_HOP);          /* error */
 	ck_assert_int_eq(v[1]->id, PT_F_LATENCY_NEGATIVE);  /* warning */
 	ck_assert_int_eq(v[2]->id, PT_F_CAPTURE_DUPLICATES); /* info, by name */
 	ck_assert_int_eq(v[3]->id, PT_F_PATH_NAT);
 	free(v);
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
+static size_t lines_of(const char *path);
+
+/* A filter chooses what is reported, never what is analysed: a flow none
+ * of whose packets it selects is left out of the report with its findings,
+ * while the analysis (the loss it shows, the points' counts) is the same. */
+START_TEST(test_filter_selects_the_report)
+{
+	struct pt_points ps;
+	feed_points(&ps, 2, NULL);
+	struct pt_analysis_config cfg = { .window_ns = MS(1000), .reorder_ns = MS(5), .dup_ns = US(500), .reference = -1 };
+	struct pt_analysis *a = pt_analysis_new(&cfg, &ps);
+	ck_assert_ptr_nonnull(a);
+	for (int i = 0; i < 10; i++) {
+		for (uint16_t sport = 1000; sport <= 1001; sport++) {
+			/* Flow 1000 is the one the filter selects, at one point only; both lose packet 4. */
+			struct feed_pkt p = { .point = 0, .ts = MS(2) * i + sport, .sport = sport, .dport = 2000,
+					      .ip_id = (uint16_t)(i + 100 * (sport - 1000)), .ip_len = 200, .df = true,
+					      .outside_filter = sport == 1001 };
+			feed(a, &p);
+			p.point = 1;
+			p.ts += US(5);
+			p.outside_filter = true;
+			if (i != 4)
+				feed(a, &p);
+		}
+	}
+	pt_analysis_finish(a);
+	ck_assert_uint_eq(a->hops.n, 2);
+	ck_assert_uint_eq(a->points->v[0].stats.outside_filter, 10);
+	ck_assert_uint_eq(a->points->v[1].stats.outside_filter, 18);
+	ck_assert(pt_flow_reported(a, 1));
+	ck_assert(!pt_flow_reported(a, 2));
+	size_t n;
+	const struct pt_finding **v = pt_findings_in_order(a, &n);
+	ck_assert_ptr_nonnull(v);
+	ck_assert_uint_eq(pt_findings_find(&a->findings, PT_F_LOSS_HOP, 2, 0, 1) != NULL, 1);
+	size_t losses = 0;
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_ne(v[i]->flow, 2);
+		losses += v[i]->id == PT_F_LOSS_HOP;
+	}
+	ck_assert_uint_eq(losses, 1);
+	free(v);
+	char dir[] = "/tmp/pt-check-filterXXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/flows.csv", dir);
+	ck_assert(pt_write_flows(a, path));
+	ck_assert_uint_eq(lines_of(path), 2); /* header and flow 1 */
+	unlink(path);
+	snprintf(path, sizeof path, "%s/hops.csv", dir);
+	ck_assert(pt_write_hops(a, path));
+	ck_assert_uint_eq(lines_of(path), 2);
+	unlink(path);
+	rmdir(dir);
 	pt_analysis_free(a);
 	pt_points_free(&ps);
 }
@@ -244,6 +306,7 @@ Suite *pt_output_suite(void)
 	tcase_add_test(tc, test_loss_sentence_from_numbers);
 	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
 	tcase_add_test(tc, test_report_order);
+	tcase_add_test(tc, test_filter_selects_the_report);
 	tcase_add_test(tc, test_report_files);
 	tcase_add_test(tc, test_flow_paths_merged_and_ranked);
 	tcase_add_test(tc, test_mtu_overhead_counts_tags);

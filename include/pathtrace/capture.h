@@ -26,7 +26,7 @@ struct pt_point_source {
 struct pt_packet {
 	int64_t ts_ns;
 	bool ts_guessed; /* the file's stamp was a clock glitch: ts_ns is the packet before's */
-	bool outside_filter; /* the user's filter leaves it out: only its time counts (the capture's window) */
+	bool outside_filter; /* the user's filters do not select it */
 	uint32_t caplen, len;
 	const uint8_t *data;
 	int linktype;
@@ -39,12 +39,16 @@ struct pt_decode_opts;
 
 struct pt_capset *pt_capset_new(void);
 void pt_capset_free(struct pt_capset *cs);
-/* The tunnel ports the filter's inner match decodes with (defaults without). */
+/* The tunnel ports the inner filter decodes with (defaults without). */
 void pt_capset_decode_opts(struct pt_capset *cs, const struct pt_decode_opts *opts);
+/* A filter on the innermost packet of every file (past VLAN tags and
+ * tunnels), as --inner gives it: false with a one-line reason when libpcap
+ * cannot compile it. */
+bool pt_capset_inner_filter(struct pt_capset *cs, const char *bpf, char *err, size_t errlen);
 
-/* Opens one capture. bpf (may be NULL) is a libpcap filter: a packet passes
- * when its outer headers or the packet inside its tunnel match it (the
- * others come back marked outside_filter). point_name (may be NULL) overrides the point's name.
+/* Opens one capture. bpf (may be NULL) is a libpcap filter on the frame as
+ * captured, as tcpdump's; packets it does not select come back marked
+ * outside_filter. point_name (may be NULL) overrides the point's name.
  * On failure returns -1 with a one-line reason (naming the file) in err; the
  * set stays usable for the other files. */
 int pt_capset_add(struct pt_capset *cs, const char *path, const char *bpf, const char *point_name,

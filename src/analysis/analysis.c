@@ -55,16 +55,6 @@ void pt_analysis_packet(struct pt_analysis *a, const struct pt_digest *g)
 	pt_match_expire(&a->match, a->now, false);
 }
 
-void pt_analysis_outside_filter(struct pt_analysis *a, uint32_t point, int64_t ts)
-{
-	struct pt_point_stats *ps = &a->points->v[point].stats;
-	pt_point_record(ps, ts);
-	ps->outside_filter++;
-	if (ts > a->now)
-		a->now = ts;
-	pt_match_expire(&a->match, a->now, false);
-}
-
 void pt_analysis_finish(struct pt_analysis *a)
 {
 	pt_match_expire(&a->match, a->now, true);

@@ -121,8 +121,6 @@ struct pt_analysis *pt_analysis_new(const struct pt_analysis_config *cfg, struct
 void pt_analysis_free(struct pt_analysis *a);
 /* One packet, in time order across points; g->point < points->n. */
 void pt_analysis_packet(struct pt_analysis *a, const struct pt_digest *g);
-/* A record the user's filter left out: it tells only that point was capturing at ts. */
-void pt_analysis_outside_filter(struct pt_analysis *a, uint32_t point, int64_t ts);
 /* Closes the pass and runs every module's done hook. */
 void pt_analysis_finish(struct pt_analysis *a);
 

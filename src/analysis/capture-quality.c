@@ -22,8 +22,8 @@ static void window(const struct pt_analysis *a, size_t p, double *from, double *
 {
 	const struct pt_point *pt = &a->points->v[p];
 	double off = pt_point_offset(pt);
-	*from = (double)pt->stats.window_first_ts / 1e9 - off;
-	*to = (double)pt->stats.window_last_ts / 1e9 - off;
+	*from = (double)pt->stats.first_ts / 1e9 - off;
+	*to = (double)pt->stats.last_ts / 1e9 - off;
 }
 
 static void window_finding(struct pt_analysis *a, enum pt_finding_id id, enum pt_severity sev, size_t p, double by,

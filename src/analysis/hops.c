@@ -48,7 +48,7 @@ static bool point_active(const struct pt_analysis *a, const struct pt_pathsig *s
 	if (pt_pset_has(a->match.psets, s->not_started, q))
 		return false;
 	if (pt_pset_has(a->match.psets, s->uncertain, q) && a->points->v[q].capture_stopped)
-		return a->points->v[q].stats.window_last_ts >= s->max_ts;
+		return a->points->v[q].stats.last_ts >= s->max_ts;
 	return true;
 }
 
@@ -67,7 +67,7 @@ static void find_stopped(struct pt_analysis *a)
 		for (long q = pt_pset_next(ps, f->points, 0); q >= 0; q = pt_pset_next(ps, f->points, (unsigned)q + 1)) {
 			for (uint32_t k = 0; k < f->nsigs; k++)
 				if (pt_pset_has(ps, f->sigs[k].uncertain, (unsigned)q) &&
-				    f->sigs[k].max_ts > a->points->v[q].stats.window_last_ts) {
+				    f->sigs[k].max_ts > a->points->v[q].stats.last_ts) {
 					left[q]++;
 					break;
 				}

@@ -37,7 +37,6 @@ struct source {
 	int dlt;
 	unsigned fcs_bytes; /* FCS present at the end of each frame, to strip */
 	struct bpf_program filter;
-	struct pt_inner_filter inner; /* the same, on the packet inside a tunnel */
 	bool has_filter;
 	bool is_pcapng;
 	struct pt_pcapng_meta meta;
@@ -61,8 +60,10 @@ struct pt_capset {
 	unsigned nheap;
 	bool started;
 	int last; /* source returned by the previous call, to advance first */
-	struct pt_decode_opts dec; /* where tunnels are, for the filter's inner match */
+	struct pt_decode_opts dec; /* where tunnels are, for the inner filter */
 	bool has_dec;
+	struct pt_inner_filter inner;
+	bool has_inner;
 };
 
 struct pt_capset *pt_capset_new(void)
@@ -85,10 +86,8 @@ static void source_close(struct source *s)
 	s->buf = NULL;
 	free(s->hold);
 	s->hold = NULL;
-	if (s->has_filter) {
+	if (s->has_filter)
 		pcap_freecode(&s->filter);
-		pt_inner_filter_free(&s->inner);
-	}
 	s->has_filter = false;
 	if (s->has_meta)
 		pt_pcapng_meta_close(&s->meta);
@@ -109,6 +108,8 @@ void pt_capset_free(struct pt_capset *cs)
 		free(cs->points[i].name);
 		free(cs->points[i].file);
 	}
+	if (cs->has_inner)
+		pt_inner_filter_free(&cs->inner);
 	free(cs->src);
 	free(cs->points);
 	free(cs->heap);
@@ -257,7 +258,6 @@ int pt_capset_add(struct pt_capset *cs, const char *path, const char *bpf, const
 			source_close(s);
 			return -1;
 		}
-		pt_inner_filter_init(&s->inner, bpf);
 		s->has_filter = true;
 	}
 	s->path = strdup(path);
@@ -315,9 +315,9 @@ static int read_next(struct pt_capset *cs, unsigned si, struct pt_packet *pk, ch
 		}
 		uint32_t if_id = s->has_meta ? pt_pcapng_meta_next(&s->meta) : 0;
 		s->packets++;
-		pk->outside_filter = s->has_filter && !pcap_offline_filter(&s->filter, h, data) &&
-				     !pt_inner_filter_match(&s->inner, data, h->caplen, h->len, s->dlt,
-							    cs->has_dec ? &cs->dec : NULL);
+		pk->outside_filter = (s->has_filter && !pcap_offline_filter(&s->filter, h, data)) ||
+				     (cs->has_inner && !pt_inner_filter_match(&cs->inner, data, h->caplen, h->len,
+									     s->dlt, cs->has_dec ? &cs->dec : NULL));
 		int p = iface_point(cs, si, if_id);
 		pk->ts_ns = ts_to_ns(&h->ts) - cs->src[si].shift_ns; /* iface_point may move points, not sources */
 		pk->ts_guessed = false;
@@ -474,6 +474,17 @@ void pt_capset_decode_opts(struct pt_capset *cs, const struct pt_decode_opts *op
 {
 	cs->dec = *opts;
 	cs->has_dec = true;
+}
+
+bool pt_capset_inner_filter(struct pt_capset *cs, const char *bpf, char *err, size_t errlen)
+{
+	char why[PCAP_ERRBUF_SIZE] = "";
+	if (cs->has_inner)
+		pt_inner_filter_free(&cs->inner);
+	cs->has_inner = pt_inner_filter_init(&cs->inner, bpf, why, sizeof why);
+	if (!cs->has_inner)
+		snprintf(err, errlen, "--inner \"%s\": %s", bpf, why);
+	return cs->has_inner;
 }
 
 bool pt_capset_shift(struct pt_capset *cs, unsigned source, int64_t ns)

@@ -1,26 +1,32 @@
 /* The user's filter past tags and tunnels (inner-filter.h). */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/inner-filter.h"
 
-static bool compile(struct bpf_program *prog, int dlt, const char *bpf)
+static bool compile(struct bpf_program *prog, int dlt, const char *bpf, char *err, size_t errlen)
 {
 	pcap_t *dead = pcap_open_dead(dlt, 262144);
-	if (!dead)
+	if (!dead) {
+		snprintf(err, errlen, "out of memory");
 		return false;
+	}
 	bool ok = pcap_compile(dead, prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (!ok)
+		snprintf(err, errlen, "%s", pcap_geterr(dead));
 	pcap_close(dead);
 	return ok;
 }
 
-void pt_inner_filter_init(struct pt_inner_filter *f, const char *bpf)
+bool pt_inner_filter_init(struct pt_inner_filter *f, const char *bpf, char *err, size_t errlen)
 {
 	memset(f, 0, sizeof *f);
-	f->has_eth = compile(&f->eth, DLT_EN10MB, bpf);
-	f->has_raw = compile(&f->raw, DLT_RAW, bpf);
+	f->has_eth = compile(&f->eth, DLT_EN10MB, bpf, err, errlen);
+	f->has_raw = compile(&f->raw, DLT_RAW, bpf, err, errlen);
+	return f->has_eth || f->has_raw;
 }
 
 void pt_inner_filter_free(struct pt_inner_filter *f)
@@ -89,14 +95,14 @@ bool pt_inner_filter_match(struct pt_inner_filter *f, const uint8_t *data, uint3
 			ips_after_eth++;
 		}
 	}
-	if (eth >= 0 && ips_after_eth <= 1 && f->has_eth) {
+	if (eth >= 0 && ips_after_eth <= 1) {
 		uint32_t off = d.layers[eth].off;
-		if (eth > 0)
-			return tags_end > off + 12 ? run_untagged(f, data, caplen, len, off, tags_end)
-						   : run(&f->eth, data + off, caplen - off, len > off ? len - off : 0);
-		return tags_end > off + 12 && run_untagged(f, data, caplen, len, off, tags_end);
+		if (!f->has_eth)
+			return false;
+		return tags_end > off + 12 ? run_untagged(f, data, caplen, len, off, tags_end)
+					   : run(&f->eth, data + off, caplen - off, len > off ? len - off : 0);
 	}
-	if (ip >= 0 && ips_after_eth > 1 && f->has_raw) {
+	if (ip >= 0 && f->has_raw) {
 		uint32_t off = d.layers[ip].off;
 		return off < caplen && run(&f->raw, data + off, caplen - off, len > off ? len - off : 0);
 	}

@@ -1,10 +1,10 @@
-/* The user's filter applied past tags and tunnels as well: a capture of the
- * underlay holds the tenant's ICMP inside VXLAN, an OVS integration bridge
- * holds it behind a local VLAN tag, and "icmp" must find it there as it does
- * on the tap. libpcap compiles the filter for the file's link type, which
- * judges the outer headers as they are; the same expression compiled for
- * Ethernet runs on the innermost Ethernet frame with its tags taken out, and
- * compiled for raw IP on an IP packet tunnelled without Ethernet. */
+/* --inner: a filter on the innermost packet. tcpdump's expression after the
+ * files judges the frame as captured; a tenant's ping on the underlay is a
+ * VXLAN packet there, and on an OVS integration bridge it carries a local
+ * VLAN tag. The same expression compiled for Ethernet runs on the innermost
+ * Ethernet frame with its tags taken out, and compiled for raw IP on an IP
+ * packet without Ethernet of its own (tunnelled bare, or a cooked capture),
+ * which neither tcpdump nor tshark's capture filters can do. */
 #ifndef PATHTRACE_INNER_FILTER_H
 #define PATHTRACE_INNER_FILTER_H
 
@@ -24,13 +24,13 @@ struct pt_inner_filter {
 };
 
 /* Compiles bpf for Ethernet frames and raw IP packets; an expression that
- * cannot apply to one of them (link-layer words on raw IP) leaves it out. */
-void pt_inner_filter_init(struct pt_inner_filter *f, const char *bpf);
+ * cannot apply to one of them (link-layer words on raw IP) leaves it out.
+ * False, with libpcap's reason in err, when it applies to neither. */
+bool pt_inner_filter_init(struct pt_inner_filter *f, const char *bpf, char *err, size_t errlen);
 void pt_inner_filter_free(struct pt_inner_filter *f);
 
-/* Whether the innermost Ethernet frame (untagged) or tunnelled IP packet of
- * a frame passes the filter; false when there is nothing past the outer
- * headers as they are (no tag, no tunnel). */
+/* Whether the innermost Ethernet frame (untagged) or IP packet of a frame
+ * passes the filter. */
 bool pt_inner_filter_match(struct pt_inner_filter *f, const uint8_t *data, uint32_t caplen, uint32_t len, int dlt,
 			   const struct pt_decode_opts *opts);
 

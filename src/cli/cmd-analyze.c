@@ -47,13 +47,10 @@ static int run_pass(struct pt_analysis *a, struct pt_points *points, struct pt_c
 			report("out of memory");
 			return PT_EXIT_INPUT;
 		}
-		if (pk.outside_filter) {
-			pt_analysis_outside_filter(a, pk.point, pk.ts_ns);
-			continue;
-		}
 		pt_decode(&d, pk.data, pk.caplen, pk.len, pk.linktype, &o->dec);
 		pt_digest_make(&g, &d, pk.data, pk.point, pk.ts_ns, pk.len, pk.caplen);
 		g.ts_guessed = pk.ts_guessed;
+		g.outside_filter = pk.outside_filter;
 		pt_analysis_packet(a, &g);
 	}
 	return rc;
@@ -121,6 +118,12 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	if (bad_input)
 		rc = PT_EXIT_INPUT;
 	pt_capset_decode_opts(cs, &o->dec);
+	if (o->inner_bpf && !pt_capset_inner_filter(cs, o->inner_bpf, err, sizeof err)) {
+		report(err);
+		pt_capset_free(cs);
+		pt_cli_inputs_free(&in);
+		return PT_EXIT_USAGE;
+	}
 	for (size_t i = 0; i < in.n; i++)
 		if (pt_capset_add(cs, in.paths[i], o->bpf, pt_cli_name_for_file(o, in.paths[i]), err, sizeof err) != 0) {
 			report(err);

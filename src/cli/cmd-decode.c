@@ -239,6 +239,12 @@ int pt_cmd_decode(const struct pt_options *o, pt_report_fn report)
 	if (bad_input)
 		rc = PT_EXIT_INPUT;
 	pt_capset_decode_opts(cs, &o->dec);
+	if (o->inner_bpf && !pt_capset_inner_filter(cs, o->inner_bpf, err, sizeof err)) {
+		report(err);
+		pt_capset_free(cs);
+		pt_cli_inputs_free(&in);
+		return PT_EXIT_USAGE;
+	}
 	unsigned opened = 0;
 	for (size_t i = 0; i < in.n; i++) {
 		if (pt_capset_add(cs, in.paths[i], o->bpf, NULL, err, sizeof err) == 0)

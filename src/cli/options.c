@@ -14,7 +14,7 @@
 
 enum opt_id {
 	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_GUE_PORT, O_MPLS_UDP_PORT,
-	O_FILTER,
+	O_FILTER, O_INNER,
 	O_OUT, O_WINDOW, O_REORDER, O_NAME, O_CLOCK_OFFSET, O_REFERENCE, O_EXPLAIN, O_NO_PLOTS,
 	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE,
 };
@@ -35,7 +35,9 @@ static const struct opt {
 	{ "no-summary", 0, NULL, CMD_DECODE, O_NO_SUMMARY, "no summary at the end" },
 	{ "limit", 'c', "N", CMD_DECODE, O_LIMIT, "stop after N packets" },
 	{ "filter", 'f', "EXPR", CMD_DECODE | CMD_ANALYZE, O_FILTER,
-	  "BPF filter on the packet or the one inside its tunnel (or give it after the files)" },
+	  "BPF filter on the frame as captured, as tcpdump's (or give it after the files)" },
+	{ "inner", 0, "EXPR", CMD_DECODE | CMD_ANALYZE, O_INNER,
+	  "BPF filter on the innermost packet: past VLAN tags and inside VXLAN, Geneve, GRE, IP-in-IP" },
 	{ "vxlan-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_VXLAN_PORT,
 	  "also decode UDP PORT as VXLAN (4789 and 8472 are by default)" },
 	{ "geneve-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_GENEVE_PORT,
@@ -90,8 +92,10 @@ void pt_options_free(struct pt_options *o)
 	}
 	free(o->files);
 	free(o->bpf);
+	free(o->inner_bpf);
 	o->files = NULL;
 	o->bpf = NULL;
+	o->inner_bpf = NULL;
 }
 
 void pt_options_usage(const char *command, void *fpv)
@@ -186,19 +190,19 @@ static bool append_word(char **buf, const char *word)
 /* Every filter given (-f, and the words after the files) must hold: joined
  * as (A) and (B), never by a bare space that would let "tcp or udp" and
  * "port 53" mean "tcp or udp port 53". */
-static bool add_filter(struct pt_options *o, const char *expr)
+static bool add_filter(char **bpf, const char *expr)
 {
-	if (!o->bpf) {
-		o->bpf = strdup(expr);
-		return o->bpf != NULL;
+	if (!*bpf) {
+		*bpf = strdup(expr);
+		return *bpf != NULL;
 	}
-	size_t n = strlen(o->bpf) + strlen(expr) + sizeof "() and ()";
+	size_t n = strlen(*bpf) + strlen(expr) + sizeof "() and ()";
 	char *b = malloc(n);
 	if (!b)
 		return false;
-	snprintf(b, n, "(%s) and (%s)", o->bpf, expr);
-	free(o->bpf);
-	o->bpf = b;
+	snprintf(b, n, "(%s) and (%s)", *bpf, expr);
+	free(*bpf);
+	*bpf = b;
 	return true;
 }
 
@@ -225,7 +229,9 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 		return true;
 	}
 	case O_FILTER:
-		return add_filter(o, arg);
+		return add_filter(&o->bpf, arg);
+	case O_INNER:
+		return add_filter(&o->inner_bpf, arg);
 	case O_VXLAN_PORT:
 	case O_GENEVE_PORT:
 	case O_GUE_PORT:
@@ -367,7 +373,7 @@ bool pt_options_parse(struct pt_options *o, int argc, const char *const *argv, c
 			return false;
 		}
 	}
-	bool ok = !words || add_filter(o, words);
+	bool ok = !words || add_filter(&o->bpf, words);
 	free(words);
 	if (!ok)
 		snprintf(err, errlen, "out of memory");

@@ -31,7 +31,8 @@ struct pt_options {
 	const char *command;
 	const char **files;
 	unsigned nfiles;
-	char *bpf; /* joined expression after the files, or NULL */
+	char *bpf;       /* the filter on the frame (-f and the words after the files, joined), or NULL */
+	char *inner_bpf; /* --inner: the filter on the innermost packet, or NULL */
 	struct pt_decode_opts dec;
 
 	/* decode */

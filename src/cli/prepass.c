@@ -26,6 +26,8 @@ static void sample_file(struct pt_coarse *c, const struct pt_capset *cs, unsigne
 	struct pt_capset *one = pt_capset_new();
 	if (one)
 		pt_capset_decode_opts(one, &o->dec);
+	if (one && o->inner_bpf)
+		pt_capset_inner_filter(one, o->inner_bpf, err, sizeof err); /* checked by the pass itself */
 	if (!one || pt_capset_add(one, pt_capset_source_path(cs, source), o->bpf, NULL, err, sizeof err) != 0) {
 		pt_capset_free(one);
 		return; /* reported by the pass itself */
@@ -37,7 +39,7 @@ static void sample_file(struct pt_coarse *c, const struct pt_capset *cs, unsigne
 		int r = pt_capset_next(one, &pk, err, sizeof err);
 		if (r == 0)
 			break;
-		if (r < 0 || pk.outside_filter)
+		if (r < 0)
 			continue;
 		long p = global_point(cs, source, pt_capset_point(one, pk.point)->if_id);
 		if (p < 0)

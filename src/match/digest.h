@@ -29,6 +29,7 @@ struct pt_digest_ip {
 struct pt_digest {
 	int64_t ts;
 	bool ts_guessed;        /* a stand-in for a glitched stamp: where, not when */
+	bool outside_filter;    /* the user's filter does not select it: analysed, its flow not reported for it */
 	uint32_t point;
 	uint32_t len, caplen;
 	uint8_t status;         /* enum pt_status */

@@ -61,6 +61,7 @@ struct pt_flow {
 	pt_pset points;      /* points its packets were seen at */
 	pt_pset nat_points;  /* points where its packets carried another 5-tuple */
 	pt_pset nat_here;    /* points that saw its packets before and after a translation */
+	bool selected;       /* some packet of it is one the user's filter selects (every flow without one) */
 	pt_pset frag_points; /* points where it was seen fragmented */
 	pt_pset outer_frag_points; /* of those, where its tunnel packets were (the underlay's doing) */
 	uint32_t max_frag_len;

@@ -248,9 +248,9 @@ static void idle_points(const struct pt_matcher *m, const struct pt_record *r, s
 		int64_t arrival = r->s[0].ts + m->cfg.dup_ns;
 		if (from < m->ngap && q < m->ngap && m->gap_known[at] && m->gap[at] > 0)
 			arrival += m->gap[at];
-		if (ps->records == 0 || ps->window_first_ts > arrival)
+		if (ps->packets == 0 || ps->first_ts > arrival)
 			pt_pset_builder_add(not_started, q);
-		else if (ps->window_last_ts < arrival)
+		else if (ps->last_ts < arrival)
 			pt_pset_builder_add(uncertain, q);
 	}
 }
@@ -426,8 +426,10 @@ void pt_record_note_nat(struct pt_record *r, struct pt_flow *f, struct pt_sighti
 		return;
 	/* The same packet with another 5-tuple: a hop rewrote it (floating IP). */
 	s->nat = true;
-	if (!f->nat_parent && pt_flow_canonical(f) != rf)
+	if (!f->nat_parent && pt_flow_canonical(f) != rf) {
 		f->nat_parent = rf;
+		rf->selected = rf->selected || f->selected; /* one flow, whichever side the filter chose */
+	}
 }
 
 struct pt_flow *pt_match_flow(struct pt_matcher *m, const struct pt_digest *g)
@@ -463,6 +465,8 @@ void pt_match_packet(struct pt_matcher *m, const struct pt_digest *g, struct pt_
 	f->sightings++;
 	if (g->tcp_mss)
 		f->mss = g->tcp_mss;
+	if (!g->outside_filter)
+		f->selected = pt_flow_canonical(f)->selected = true;
 	struct pt_sight in = { .point = g->point, .ts = g->ts, .g = g, .estimated = super };
 	in.wire_len = pt_wire_len(f, g, super);
 	if (g->outer_first_frag)

@@ -64,7 +64,5 @@ void pt_match_expire(struct pt_matcher *m, int64_t now, bool flush);
 /* Per-point statistics of one packet (match/point-stats.c): counts, sizes,
  * encapsulations, time span; made once, read by every later stage. */
 void pt_point_account(struct pt_point_stats *ps, const struct pt_digest *g, bool super);
-/* A record read at a point at ts (pt_point_account calls it): the capture's window. */
-void pt_point_record(struct pt_point_stats *ps, int64_t ts);
 
 #endif

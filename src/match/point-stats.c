@@ -3,18 +3,9 @@
 
 #include "match/match.h"
 
-void pt_point_record(struct pt_point_stats *ps, int64_t ts)
-{
-	if (ps->records == 0 || ts < ps->window_first_ts)
-		ps->window_first_ts = ts;
-	if (ps->records == 0 || ts > ps->window_last_ts)
-		ps->window_last_ts = ts;
-	ps->records++;
-}
-
 void pt_point_account(struct pt_point_stats *ps, const struct pt_digest *g, bool super)
 {
-	pt_point_record(ps, g->ts);
+	ps->outside_filter += g->outside_filter;
 	if (ps->packets == 0 || g->ts < ps->first_ts)
 		ps->first_ts = g->ts;
 	if (ps->packets == 0 || g->ts > ps->last_ts)

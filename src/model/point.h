@@ -29,12 +29,8 @@ enum pt_point_role {
 
 struct pt_point_stats {
 	uint64_t packets, bytes, ip_packets;
-	int64_t first_ts, last_ts;   /* of the packets analysed */
-	/* The capture's window: every record of the file, inside the user's
-	 * filter or not (a filter must not make a capture look late). */
-	int64_t window_first_ts, window_last_ts;
-	uint64_t records;            /* every record read here */
-	uint64_t outside_filter;     /* of those, the ones the filter left out */
+	int64_t first_ts, last_ts;
+	uint64_t outside_filter;     /* packets the user's filter does not select (analysed all the same) */
 	bool fine_ts;                /* some timestamp is not a whole microsecond */
 	uint32_t max_frame_len;
 	uint32_t max_ip_len;         /* outermost IP length, super-frames included */

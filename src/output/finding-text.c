@@ -431,14 +431,15 @@ static int in_report_order(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-const struct pt_finding **pt_findings_in_order(const struct pt_analysis *a)
+const struct pt_finding **pt_findings_in_order(const struct pt_analysis *a, size_t *n)
 {
-	size_t n = a->findings.n;
-	const struct pt_finding **v = malloc((n ? n : 1) * sizeof *v);
+	const struct pt_finding **v = malloc((a->findings.n ? a->findings.n : 1) * sizeof *v);
+	*n = 0;
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		v[i] = &a->findings.v[i];
-	qsort(v, n, sizeof *v, in_report_order);
+	for (size_t i = 0; i < a->findings.n; i++)
+		if (pt_finding_reported(a, &a->findings.v[i]))
+			v[(*n)++] = &a->findings.v[i];
+	qsort(v, *n, sizeof *v, in_report_order);
 	return v;
 }

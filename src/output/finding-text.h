@@ -19,8 +19,9 @@ struct pt_finding_text {
 
 void pt_finding_format(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t);
 
-/* The findings in report order: most severe first, then by name, flow and
- * the order they were made in. An array of n pointers to free, or NULL. */
-const struct pt_finding **pt_findings_in_order(const struct pt_analysis *a);
+/* The reported findings in report order: most severe first, then by name,
+ * flow and the order they were made in. An array of *n pointers to free, or
+ * NULL. */
+const struct pt_finding **pt_findings_in_order(const struct pt_analysis *a, size_t *n);
 
 #endif

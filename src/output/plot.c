@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "output/report.h"
+#include "output/text.h"
 
 static const char hop_latency_gp[] =
 #include "output/plot-hop-latency.inc"
@@ -58,7 +59,7 @@ int pt_plot_write(const struct pt_analysis *a, const char *dir, const char *gnup
 	uint64_t most = 0;
 	for (size_t i = 0; i < a->hops.n; i++) {
 		const struct pt_flow *f = pt_analysis_flow(a, a->hops.v[i].flow_id);
-		if (f && f->packets > most) {
+		if (f && f->packets > most && pt_flow_reported(a, f->id)) {
 			most = f->packets;
 			best = f->id;
 		}

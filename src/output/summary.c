@@ -76,8 +76,8 @@ static int by_group(const void *p, const void *q)
 
 static void summary_findings(const struct pt_analysis *a, FILE *fp)
 {
-	size_t n = a->findings.n;
-	const struct pt_finding **order = pt_findings_in_order(a);
+	size_t n;
+	const struct pt_finding **order = pt_findings_in_order(a, &n);
 	struct shown *v = malloc((n ? n : 1) * sizeof *v);
 	if (!order || !v) {
 		free(order);
@@ -139,7 +139,7 @@ static void summary_flows(const struct pt_analysis *a, FILE *fp)
 	unsigned shown = 0, hidden = 0;
 	for (size_t i = 0; i < a->match.flows.n; i++) {
 		const struct pt_flow *f = a->match.flows.all[i];
-		if (f->nat_parent || !f->packets)
+		if (f->nat_parent || !f->packets || !pt_flow_reported(a, f->id))
 			continue;
 		if (shown >= SUMMARY_FLOWS) {
 			hidden++;
@@ -169,20 +169,48 @@ static void summary_hops(const struct pt_analysis *a, FILE *fp)
 	fprintf(fp, "\n== hops (latency in microseconds, after clock correction) ==\n");
 	fprintf(fp, "%6s  %-40s %8s %6s %10s %10s %10s %10s\n", "flow", "hop", "matched", "lost", "min", "p50", "p99",
 		"max");
-	size_t shown = a->hops.n < SUMMARY_HOPS ? a->hops.n : SUMMARY_HOPS;
-	for (size_t i = 0; i < shown; i++) {
+	size_t shown = 0, more = 0;
+	for (size_t i = 0; i < a->hops.n; i++) {
 		const struct pt_hop *h = &a->hops.v[i];
+		if (!pt_flow_reported(a, h->flow_id))
+			continue;
+		if (shown == SUMMARY_HOPS) {
+			more++;
+			continue;
+		}
+		shown++;
 		char hop[128];
 		snprintf(hop, sizeof hop, "%s > %s", pt_point_label(a, h->from), pt_point_label(a, h->to));
 		fprintf(fp, "%6u  %-40s %8" PRIu64 " %6" PRIu64 " %10.1f %10.1f %10.1f %10.1f\n", h->flow_id, hop,
 			h->matched, h->lost, h->min_us, h->p50_us, h->p99_us, h->max_us);
 	}
-	if (a->hops.n > shown)
-		fprintf(fp, "(%zu more hops in hops.csv)\n", a->hops.n - shown);
+	if (more)
+		fprintf(fp, "(%zu more hops in hops.csv)\n", more);
+}
+
+/* What the filters chose: the diagnosis is made from every packet. */
+static void summary_filter(const struct pt_analysis *a, FILE *fp)
+{
+	uint64_t outside = 0, flows = 0, reported = 0;
+	for (size_t p = 0; p < a->points->n; p++)
+		outside += a->points->v[p].stats.outside_filter;
+	if (!outside)
+		return;
+	for (size_t i = 0; i < a->match.flows.n; i++) {
+		const struct pt_flow *f = a->match.flows.all[i];
+		if (f->nat_parent || !f->packets)
+			continue;
+		flows++;
+		reported += pt_flow_reported(a, f->id);
+	}
+	fprintf(fp, "filter: %" PRIu64 " of %" PRIu64 " flows selected; the diagnosis below is made from every packet "
+		    "read (%" PRIu64 " outside the filter), findings of flows not selected are left out\n\n",
+		reported, flows, outside);
 }
 
 void pt_report_summary(const struct pt_analysis *a, FILE *fp)
 {
+	summary_filter(a, fp);
 	summary_points(a, fp);
 	summary_flows(a, fp);
 	summary_hops(a, fp);

@@ -101,7 +101,7 @@ bool pt_write_flows(const struct pt_analysis *a, const char *path)
 		return false;
 	for (size_t i = 0; i < a->match.flows.n; i++) {
 		struct pt_flow *f = a->match.flows.all[i];
-		if (f->packets == 0 && !f->nat_parent)
+		if ((f->packets == 0 && !f->nat_parent) || !pt_flow_reported(a, f->id))
 			continue;
 		char buf[4096];
 		pt_csv_u64(&c, f->id);
@@ -175,7 +175,7 @@ bool pt_write_paths(const struct pt_analysis *a, const char *path)
 		return false;
 	for (size_t i = 0; i < a->match.flows.n; i++) {
 		const struct pt_flow *f = a->match.flows.all[i];
-		if (f->nat_parent || !f->packets)
+		if (f->nat_parent || !f->packets || !pt_flow_reported(a, f->id))
 			continue;
 		size_t n;
 		struct pt_path_count *pc = pt_flow_paths(f, &n);
@@ -204,6 +204,8 @@ bool pt_write_hops(const struct pt_analysis *a, const char *path)
 	unsigned hop = 0;
 	for (size_t i = 0; i < a->hops.n; i++) {
 		const struct pt_hop *h = &a->hops.v[i];
+		if (!pt_flow_reported(a, h->flow_id))
+			continue;
 		hop = h->flow_id == last_flow ? hop + 1 : 1;
 		last_flow = h->flow_id;
 		pt_csv_u64(&c, h->flow_id);
@@ -230,12 +232,13 @@ bool pt_write_findings(const struct pt_analysis *a, const char *path)
 	struct pt_csv c;
 	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
 		return false;
-	const struct pt_finding **v = pt_findings_in_order(a);
+	size_t n;
+	const struct pt_finding **v = pt_findings_in_order(a, &n);
 	if (!v) {
 		pt_csv_close(&c);
 		return false;
 	}
-	for (size_t i = 0; i < a->findings.n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct pt_finding *f = v[i];
 		struct pt_finding_text t;
 		pt_finding_format(a, f, &t);

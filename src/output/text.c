@@ -5,6 +5,17 @@
 
 #include "output/text.h"
 
+bool pt_flow_reported(const struct pt_analysis *a, long id)
+{
+	const struct pt_flow *f = id >= 0 ? pt_analysis_flow(a, (uint32_t)id) : NULL;
+	return f && (f->selected || (f->nat_parent && f->nat_parent->selected));
+}
+
+bool pt_finding_reported(const struct pt_analysis *a, const struct pt_finding *f)
+{
+	return f->flow < 0 || pt_flow_reported(a, f->flow);
+}
+
 const char *pt_point_label(const struct pt_analysis *a, long p)
 {
 	if (p < 0 || (size_t)p >= a->points->n)

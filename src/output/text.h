@@ -3,10 +3,18 @@
 #ifndef PATHTRACE_OUTPUT_TEXT_H
 #define PATHTRACE_OUTPUT_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "analysis/analysis.h"
+
+/* Whether flow id is reported: the user's filters select some packet of it
+ * (or of the flow it was translated from). The analysis uses every packet;
+ * the filters choose what is shown. */
+bool pt_flow_reported(const struct pt_analysis *a, long id);
+/* Whether finding f is reported: it concerns no flow, or a reported one. */
+bool pt_finding_reported(const struct pt_analysis *a, const struct pt_finding *f);
 
 /* The point's name; NULL for -1. */
 const char *pt_point_label(const struct pt_analysis *a, long p);

@@ -2,13 +2,13 @@
 """The MTU verdict seen through filters: check-mtu-views.py PATHTRACE SCENARIO_DIR OUTDIR.
 
 For a scenario whose manifest records oversize drops (`drop reason=mtu size_gt=N`), pathtrace
-analyze runs on the whole set and again through filters a user would type ("icmp", "icmp6",
-"not arp", "ip", "icmp or arp", "host <sender>"). Whenever the filter keeps a flow that the manifest says
-died for its size, the verdict must be the one the whole set gives: at least one and at most one
-per drop hop error-level mtu.* finding, each on a drop hop, with the manifest's usable MTU, and
-for a tunnel network both fixes in the advice. A filter that keeps none of those flows must give
-no error-level mtu.* finding. (A filter applies past VLAN tags and inside tunnels too: "icmp"
-keeps the tenant's pings on an OVS bridge's tagged port and on the underlay.)
+analyze runs on the whole set and again through filters a user would type, after the files
+(tcpdump's meaning: the frame as captured) and with --inner (the innermost packet). A filter
+chooses what is reported, never what is analysed, so the whole set's verdict must hold: at least
+one and at most one per drop hop error-level mtu.* finding, each on a drop hop, with the
+manifest's usable MTU, and for a tunnel network both fixes in the advice; every filtered view
+reports only errors the whole set reports, and at least one whenever the filter keeps a flow that
+died for its size.
 Prints one line per check and a closing 'N passed, N failed' line.
 """
 import csv
@@ -60,30 +60,43 @@ def main():
         passed += ok
         failed += not ok
 
-    for flt in ("", "not arp", "ip", "icmp", "icmp6", "icmp or arp", "host " + sender):
-        od = os.path.join(out, flt.replace(" ", "_") or "all")
-        args = [pathtrace, "analyze", "--no-plots", "-o", od] + files + (flt.split() if flt else [])
-        r = subprocess.run(args, capture_output=True, text=True)
+    def errors_of(args, name):
+        od = os.path.join(out, name)
+        r = subprocess.run([pathtrace, "analyze", "--no-plots", "-o", od] + args, capture_output=True, text=True)
         if r.returncode not in (0, 1):
-            check(False, f"filter '{flt}': pathtrace exited {r.returncode}: {r.stderr.strip()[:200]}")
-            continue
+            check(False, f"{name}: pathtrace exited {r.returncode}: {r.stderr.strip()[:200]}")
+            return None
         with open(os.path.join(od, "findings.csv"), newline="") as f:
-            errors = [x for x in csv.DictReader(f) if x["severity"] == "error" and x["name"].startswith("mtu.")]
-        kept = [d for d in drops if keeps(flt, flows[d["flow"]])]
-        hops = sorted({(d["from"], d["to"]) for d in kept})
-        if not kept:
-            check(not errors, f"filter '{flt}' keeps no flow that died for its size: no mtu error "
-                              f"(got {[(e['name'], e['value']) for e in errors]})")
+            return [x for x in csv.DictReader(f) if x["severity"] == "error" and x["name"].startswith("mtu.")]
+
+    def key(e):
+        return (e["name"], e["from_point"], e["to_point"], e["value"])
+
+    whole = errors_of(files, "all")
+    if whole is None:
+        print(f"{passed} passed, {failed} failed")
+        return 1
+    hops = sorted({(d["from"], d["to"]) for d in drops})
+    check(1 <= len(whole) <= len(hops), f"1 to {len(hops)} mtu error(s) for drop hops {hops} (got {len(whole)})")
+    for e in whole:
+        check((e["from_point"], e["to_point"]) in hops and e["value"] == want,
+              f"{e['name']} on {e['from_point']} > {e['to_point']} says {e['value']} (want {want} on one of {hops})")
+        if raise_to:
+            check(f"--mtu {want}" in e["advice"] and f">= {raise_to}" in e["advice"],
+                  f"both fixes (--mtu {want}, underlay >= {raise_to}) in: {e['advice']}")
+    views = [(flt, flt.split()) for flt in ("not arp", "ip", "icmp", "icmp6", "icmp or arp", "host " + sender)]
+    views += [("--inner " + flt, ["--inner", flt]) for flt in ("icmp", "icmp6", "host " + sender)]
+    for name, args in views:
+        got = errors_of(files + args, name.replace(" ", "_"))
+        if got is None:
             continue
-        check(1 <= len(errors) <= len(hops),
-              f"filter '{flt}': 1 to {len(hops)} mtu error(s) for drop hops {hops} (got {len(errors)})")
-        for e in errors:
-            check((e["from_point"], e["to_point"]) in hops and e["value"] == want,
-                  f"filter '{flt}': {e['name']} on {e['from_point']} > {e['to_point']} says {e['value']} "
-                  f"(want {want} on one of {hops})")
-            if raise_to:
-                check(f"--mtu {want}" in e["advice"] and f">= {raise_to}" in e["advice"],
-                      f"filter '{flt}': both fixes (--mtu {want}, underlay >= {raise_to}) in: {e['advice']}")
+        flt = name[len("--inner "):] if name.startswith("--inner ") else name
+        kept = [d for d in drops if keeps(flt, flows[d["flow"]])]
+        check({key(e) for e in got} <= {key(e) for e in whole},
+              f"'{name}': only the whole set's mtu errors (got {sorted(key(e) for e in got)})")
+        if kept:
+            check(len(got) >= 1, f"'{name}' keeps {len(kept)} flow(s) that died for their size: the verdict is "
+                                 f"reported (got {len(got)} mtu errors)")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
