@@ -152,6 +152,42 @@ START_TEST(test_icmp_frag_needed_gives_the_mtu)
 }
 END_TEST
 
+/* A DF packet dies before the next point's capture has started, and the
+ * router says why: a frag-needed quoting the flow makes it a loss there all
+ * the same, and the verdict names the hop (the clab PMTUD capture's shape). */
+START_TEST(test_icmp_names_a_drop_before_the_capture_started)
+{
+	struct run r;
+	run_start(&r);
+	struct feed_pkt big = { .point = 0, .ts = MS(1), .src = A, .dst = B, .sport = 1000, .dport = 2000,
+				.ip_id = 1, .ip_len = 1500, .df = true };
+	feed(r.a, &big);
+	struct feed_pkt icmp = { .point = 0, .ts = MS(1) + US(70), .proto = 1, .src = ROUTER, .dst = A, .ip_len = 576,
+				 .icmp_mtu = 1450, .quoted_src = A, .quoted_dst = B, .quoted_sport = 1000,
+				 .quoted_dport = 2000 };
+	feed(r.a, &icmp);
+	/* Point 1's capture starts a second later; smaller packets cross both. */
+	for (int i = 0; i < 4; i++) {
+		struct feed_pkt p = { .point = 0, .ts = MS(1000) + MS(5) * i, .src = A, .dst = B, .sport = 1000,
+				      .dport = 2000, .ip_id = (uint16_t)(10 + i), .ip_len = 1400, .df = true };
+		feed(r.a, &p);
+		p.point = 1;
+		p.ts += US(20);
+		p.tunnel = 50;
+		feed(r.a, &p);
+	}
+	pt_analysis_finish(r.a);
+	const struct pt_finding *o = only(r.a, PT_F_MTU_OVERSIZE_DROP);
+	ck_assert_int_eq(o->from, 0);
+	ck_assert_int_eq(o->to, 1);
+	ck_assert_uint_eq(o->u.oversize.lost, 1);
+	ck_assert_uint_eq(o->u.oversize.usable, 1450);
+	ck_assert_int_eq(o->u.oversize.basis, PT_MTU_FROM_ICMP);
+	ck_assert_int_eq(only(r.a, PT_F_LOSS_HOP)->u.loss.cause, PT_LOSS_OVERSIZE);
+	run_end(&r);
+}
+END_TEST
+
 /* Larger packets passed than died: not an MTU story, the loss stands. */
 START_TEST(test_no_verdict_when_sizes_do_not_fit)
 {
@@ -325,6 +361,7 @@ Suite *pt_mtu_suite(void)
 	tcase_add_test(tc, test_pmtud_black_hole);
 	tcase_add_test(tc, test_mss_exceeds_path_back);
 	tcase_add_test(tc, test_bridge_and_vxlan_device_one_verdict);
+	tcase_add_test(tc, test_icmp_names_a_drop_before_the_capture_started);
 	suite_add_tcase(s, tc);
 	return s;
 }

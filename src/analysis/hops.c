@@ -52,6 +52,15 @@ static bool point_active(const struct pt_analysis *a, const struct pt_pathsig *s
 	return true;
 }
 
+/* Whether an ICMP fragmentation-needed or Packet Too Big quoting the flow
+ * says that its DF packets of signature s died at a router: they did, even
+ * where no capture was running yet to miss them. */
+static bool told_too_big(const struct pt_analysis *a, const struct pt_flow *f, const struct pt_pathsig *s)
+{
+	const struct pt_icmp_mtu *m = s->df == s->count ? pt_icmp_for_flow(a, f) : NULL;
+	return m && s->sized && s->min_len > m->mtu;
+}
+
 /* The flows that crossed q before its last packet and went on without it. */
 static void find_stopped(struct pt_analysis *a)
 {
@@ -161,7 +170,7 @@ static void flow_hops(struct pt_analysis *a, const struct pt_flow *f, const stru
 				continue;
 			}
 			if (!can_lose || !pt_pset_has(ps, g->seen, pa) || seen_after(a, g, path, i) ||
-			    !point_active(a, g, pb))
+			    (!point_active(a, g, pb) && !told_too_big(a, f, g)))
 				continue;
 			hop_add_lost(&h0, g);
 		}
