@@ -188,6 +188,44 @@ START_TEST(test_icmp_names_a_drop_before_the_capture_started)
 }
 END_TEST
 
+/* Evidence that disagrees is kept: the router's number wins over the
+ * tunnel's arithmetic, which the finding still carries. */
+START_TEST(test_icmp_wins_over_the_tunnel)
+{
+	struct run r;
+	run_start(&r);
+	udp_over_vxlan(r.a, 1400, 1500);
+	struct feed_pkt icmp = { .point = 0, .ts = MS(200), .proto = 1, .src = ROUTER, .dst = A, .ip_len = 576,
+				 .icmp_mtu = 1420, .quoted_src = A, .quoted_dst = B, .quoted_sport = 1000,
+				 .quoted_dport = 2000 };
+	feed(r.a, &icmp);
+	pt_analysis_finish(r.a);
+	const struct pt_f_oversize *o = &only(r.a, PT_F_MTU_OVERSIZE_DROP)->u.oversize;
+	ck_assert_uint_eq(o->usable, 1420);
+	ck_assert_int_eq(o->basis, PT_MTU_FROM_ICMP);
+	ck_assert_uint_eq(o->other_usable, 1450);
+	ck_assert_int_eq(o->other_basis, PT_MTU_FROM_TUNNEL);
+	run_end(&r);
+}
+END_TEST
+
+/* Jumbo packets die, nothing above 1450 ever crossed the underlay: its
+ * 1500 bytes are an assumption, and the finding says so. */
+START_TEST(test_underlay_mtu_assumed)
+{
+	struct run r;
+	run_start(&r);
+	udp_over_vxlan(r.a, 1400, 9000);
+	pt_analysis_finish(r.a);
+	const struct pt_f_oversize *o = &only(r.a, PT_F_MTU_OVERSIZE_DROP)->u.oversize;
+	ck_assert_uint_eq(o->usable, 1450);
+	ck_assert_int_eq(o->basis, PT_MTU_FROM_TUNNEL);
+	ck_assert(!o->underlay_seen);
+	ck_assert_uint_eq(o->other_usable, 0);
+	run_end(&r);
+}
+END_TEST
+
 /* Larger packets passed than died: not an MTU story, the loss stands. */
 START_TEST(test_no_verdict_when_sizes_do_not_fit)
 {
@@ -362,6 +400,8 @@ Suite *pt_mtu_suite(void)
 	tcase_add_test(tc, test_mss_exceeds_path_back);
 	tcase_add_test(tc, test_bridge_and_vxlan_device_one_verdict);
 	tcase_add_test(tc, test_icmp_names_a_drop_before_the_capture_started);
+	tcase_add_test(tc, test_icmp_wins_over_the_tunnel);
+	tcase_add_test(tc, test_underlay_mtu_assumed);
 	suite_add_tcase(s, tc);
 	return s;
 }

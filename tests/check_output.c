@@ -105,6 +105,33 @@ START_TEST(test_encap_sentence_unnamed_tunnel)
 }
 END_TEST
 
+/* The oversize verdict says what it assumed and which evidence lost. */
+START_TEST(test_oversize_sentence_assumptions)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	struct pt_finding *f = pt_findings_add(&a->findings, PT_F_MTU_OVERSIZE_DROP, PT_SEV_ERROR);
+	ck_assert_ptr_nonnull(f);
+	f->from = 1;
+	f->to = 2;
+	f->u.oversize = (struct pt_f_oversize){ .usable = 1450, .basis = PT_MTU_FROM_TUNNEL, .lost = 3, .flows = 1,
+						.died_min = 9000, .died_max = 9000, .passed_max = 1400, .tunnel = 2,
+						.encap = PT_P_VXLAN, .overhead = 50, .underlay = 1500 };
+	struct pt_finding_text t;
+	pt_finding_format(a, f, &t);
+	ck_assert_ptr_nonnull(strstr(t.evidence, "an underlay taken to be 1500 bytes, as no larger packet crossed it; "
+						 "on a 9000-byte underlay the limit would be 8950"));
+	f->u.oversize.basis = PT_MTU_FROM_ICMP;
+	f->u.oversize.usable = 1420;
+	f->u.oversize.other_usable = 1450;
+	f->u.oversize.other_basis = PT_MTU_FROM_TUNNEL;
+	pt_finding_format(a, f, &t);
+	ck_assert_ptr_nonnull(strstr(t.evidence, "the tunnel's overhead would give 1450: the ICMP message wins"));
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
 START_TEST(test_report_order)
 {
 	struct pt_points ps;
@@ -305,6 +332,7 @@ Suite *pt_output_suite(void)
 	tcase_add_test(tc, test_every_kind_named_in_order_and_documented);
 	tcase_add_test(tc, test_loss_sentence_from_numbers);
 	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
+	tcase_add_test(tc, test_oversize_sentence_assumptions);
 	tcase_add_test(tc, test_report_order);
 	tcase_add_test(tc, test_filter_selects_the_report);
 	tcase_add_test(tc, test_report_files);

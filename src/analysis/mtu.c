@@ -64,6 +64,7 @@ static void hop_verdict(struct pt_analysis *a, const struct hop_group *x, struct
 	const struct pt_point_stats *tp = x->tunnel >= 0 ? &a->points->v[x->tunnel].stats : NULL;
 	uint32_t overhead = tp ? tp->tunnel_overhead_max : 0;
 	uint32_t underlay = DEFAULT_UNDERLAY_MTU;
+	bool seen = tp && tp->max_plain_ip_len >= underlay;
 	if (tp && tp->max_plain_ip_len > underlay)
 		underlay = tp->max_plain_ip_len;
 	struct pt_f_oversize o = { .lost = x->lost,
@@ -75,17 +76,30 @@ static void hop_verdict(struct pt_analysis *a, const struct hop_group *x, struct
 				   .encap = tp ? pt_point_encap(tp) : PT_P_NONE,
 				   .overhead = overhead,
 				   .underlay = underlay,
+				   .underlay_seen = seen,
 				   .resent_lost = x->resent_lost,
 				   .blackhole = x->resent_lost && x->resent_min > x->passed_max && !x->told };
+	/* The router's own word first, then the tunnel's arithmetic, then the
+	 * largest packet that passed (a lower bound only). */
+	bool tunnel_fits = tp && overhead && overhead < underlay && x->passed_max <= underlay - overhead &&
+			   x->died_min > underlay - overhead;
 	if (x->icmp_mtu) {
 		o.usable = x->icmp_mtu;
 		o.basis = PT_MTU_FROM_ICMP;
-	} else if (tp && overhead && x->passed_max <= underlay - overhead && x->died_min > underlay - overhead) {
+		if (tunnel_fits && underlay - overhead != x->icmp_mtu) {
+			o.other_usable = underlay - overhead;
+			o.other_basis = PT_MTU_FROM_TUNNEL;
+		}
+	} else if (tunnel_fits) {
 		o.usable = underlay - overhead;
 		o.basis = PT_MTU_FROM_TUNNEL;
 	} else {
 		o.usable = x->passed_max;
 		o.basis = PT_MTU_FROM_LARGEST;
+	}
+	if (o.basis != PT_MTU_FROM_LARGEST && x->passed_max > o.usable) {
+		o.other_usable = x->passed_max;
+		o.other_basis = PT_MTU_FROM_LARGEST;
 	}
 	*v = (struct verdict){ o, x->from, x->to, x->flows == 1 ? (int64_t)x->first_flow : -1, false };
 }
@@ -131,8 +145,17 @@ static void merge_verdicts(struct verdict *v, size_t n, size_t first)
 			o->died_max = x->o.died_max;
 	}
 	if (best != &m->o) {
-		m->o.usable = best->usable;
-		m->o.basis = best->basis;
+		struct pt_f_oversize *o = &m->o;
+		o->usable = best->usable;
+		o->basis = best->basis;
+		o->underlay = best->underlay;
+		o->underlay_seen = best->underlay_seen;
+		o->other_usable = best->other_basis == PT_MTU_FROM_LARGEST ? 0 : best->other_usable;
+		o->other_basis = best->other_basis;
+		if (o->passed_max > o->usable) {
+			o->other_usable = o->passed_max;
+			o->other_basis = PT_MTU_FROM_LARGEST;
+		}
 	}
 }
 

@@ -101,6 +101,12 @@ struct pt_f_oversize {
 	int tunnel;              /* point with the tunnel overhead, -1 none */
 	uint8_t encap;           /* enum pt_proto of the tunnel, PT_P_NONE none */
 	uint32_t overhead, underlay;
+	bool underlay_seen;      /* a packet that large crossed the underlay; else 1500 is assumed */
+	/* Evidence that told another number and lost (0 none): the tunnel's
+	 * arithmetic against a router's ICMP, or a packet larger than the
+	 * verdict that still passed this hop. */
+	uint32_t other_usable;
+	enum pt_mtu_basis other_basis;
 	uint64_t resent_lost;    /* TCP retransmissions among the dead */
 	bool blackhole;          /* some were resent above what passed, died again, and no ICMP came back in time */
 	/* Other hops of the same network where packets died for the same MTU

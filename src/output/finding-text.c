@@ -179,6 +179,9 @@ static void path_nat(const struct pt_analysis *a, const struct pt_finding *f, st
 			  : "expected at a floating-IP router port");
 }
 
+/* The usual jumbo-frame MTU of an underlay. */
+#define JUMBO_MTU 9000
+
 static void mtu_oversize_drop(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
 {
 	const struct pt_f_oversize *o = &f->u.oversize;
@@ -190,8 +193,19 @@ static void mtu_oversize_drop(const struct pt_analysis *a, const struct pt_findi
 		snprintf(how, sizeof how, "an ICMP message on this path advertises MTU %u", o->usable);
 		break;
 	case PT_MTU_FROM_TUNNEL:
-		snprintf(how, sizeof how, "%s at %s adds %u bytes to a %u-byte underlay", encap ? encap : "a tunnel",
-			 name_of(a, o->tunnel), o->overhead, o->underlay);
+		if (o->underlay_seen)
+			snprintf(how, sizeof how, "%s at %s adds %u bytes to a %u-byte underlay", encap ? encap : "a tunnel",
+				 name_of(a, o->tunnel), o->overhead, o->underlay);
+		else if (o->died_min > JUMBO_MTU - o->overhead)
+			snprintf(how, sizeof how,
+				 "%s at %s adds %u bytes to an underlay taken to be %u bytes, as no larger packet crossed "
+				 "it; on a %u-byte underlay the limit would be %u",
+				 encap ? encap : "a tunnel", name_of(a, o->tunnel), o->overhead, o->underlay, JUMBO_MTU,
+				 JUMBO_MTU - o->overhead);
+		else
+			snprintf(how, sizeof how,
+				 "%s at %s adds %u bytes to an underlay taken to be %u bytes, as no larger packet crossed it",
+				 encap ? encap : "a tunnel", name_of(a, o->tunnel), o->overhead, o->underlay);
 		break;
 	case PT_MTU_FROM_LARGEST:
 		snprintf(how, sizeof how, "the largest packet that passed");
@@ -207,11 +221,20 @@ static void mtu_oversize_drop(const struct pt_analysis *a, const struct pt_findi
 			break;
 		used += (size_t)n;
 	}
+	char other[256] = "";
+	if (o->other_usable && o->other_basis == PT_MTU_FROM_TUNNEL)
+		snprintf(other, sizeof other,
+			 "; the tunnel's overhead would give %u: the ICMP message wins, as the dropping device's own "
+			 "statement",
+			 o->other_usable);
+	else if (o->other_usable && o->other_basis == PT_MTU_FROM_LARGEST)
+		snprintf(other, sizeof other, "; packets of up to %u bytes still crossed %s > %s: the %u-byte limit lies "
+			 "further along the path", o->other_usable, from, to, o->usable);
 	FMT(t, value, "%u", o->usable);
 	FMT(t, evidence,
 	    "%" PRIu64 " packets of %" PRIu64 " flow(s) between %u and %u bytes died on %s > %s while packets up to %u "
-	    "bytes passed%s; usable MTU %u (%s)%s",
-	    o->lost, o->flows, o->died_min, o->died_max, from, to, o->passed_max, also, o->usable, how,
+	    "bytes passed%s; usable MTU %u (%s)%s%s",
+	    o->lost, o->flows, o->died_min, o->died_max, from, to, o->passed_max, also, o->usable, how, other,
 	    o->blackhole ? "; TCP resent segments of these sizes, they died again, and no ICMP fragmentation-needed "
 			   "came back while the flows lasted (PMTUD black hole)"
 			 : "");
