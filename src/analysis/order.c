@@ -278,17 +278,37 @@ static bool view_from(const struct pt_analysis *a, const struct pt_flow *f, unsi
 	return true;
 }
 
-/* Puts bridge b between its ports on the flow's ordered hops. Its copy is
- * stamped with the ingress port's time (then it ties with the ingress) or
- * just after the egress transmitted (then it follows the egress, and in a
- * microsecond file may tie with it); either way it belongs right after the
- * ingress. A bridge that followed one port only (the flow died in it, or its
- * copy came between the ports) goes right after that one. Ports are the hops at the same encapsulation depth as the bridge,
- * on its host. */
-static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct pt_path *path, unsigned b)
+/* Where bridge b's stamps put it among the hops of the path: after the last
+ * one it follows. */
+static uint32_t time_position(const struct pt_analysis *a, const struct pt_flow *f, const struct pt_path *path,
+			      unsigned b)
 {
-	long tied = -1, before = -1, last = -1, followed = -1;
-	unsigned nfollowed = 0;
+	uint32_t pos = 0;
+	bool any = false;
+	for (uint32_t i = 0; i < path->n; i++) {
+		struct bridge_view v;
+		if (role_of(a, path->order[i]) != PT_ROLE_HOP || !view_from(a, f, b, path->order[i], &v))
+			continue;
+		any = true;
+		if (v.median_ns >= 0)
+			pos = i + 1;
+	}
+	return any ? pos : path->n;
+}
+
+/* What bridge b's stamps say against its ports on a flow's ordered hops
+ * (path indexes, -1 none): the port it ties with, the last it follows, the
+ * first it follows by more than a tie, the first and last port. Ports are the
+ * hops at the same encapsulation depth as the bridge, on its host. */
+struct port_views {
+	long tied, before, followed, first, last;
+	unsigned nfollowed;
+};
+
+static void port_views(const struct pt_analysis *a, const struct pt_flow *f, const struct pt_path *path, unsigned b,
+		       struct port_views *pv)
+{
+	*pv = (struct port_views){ -1, -1, -1, -1, -1, 0 };
 	const struct pt_point *bp = &a->points->v[b];
 	bool b_tunnelled = point_tunnelled(&bp->stats);
 	for (uint32_t i = 0; i < path->n; i++) {
@@ -299,26 +319,71 @@ static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct 
 		if (point_tunnelled(&a->points->v[x].stats) != b_tunnelled || !pt_point_same_host(bp, &a->points->v[x]))
 			continue;
 		if (v.tied)
-			tied = (long)i;
-		else if (v.median_ns > 0 && followed < 0)
-			followed = (long)i;
+			pv->tied = (long)i;
+		else if (v.median_ns > 0 && pv->followed < 0)
+			pv->followed = (long)i;
 		if (v.median_ns >= 0) {
-			before = (long)i;
-			nfollowed++;
+			pv->before = (long)i;
+			pv->nfollowed++;
 		}
-		last = (long)i;
+		if (pv->first < 0)
+			pv->first = (long)i;
+		pv->last = (long)i;
 	}
+}
+
+/* How a bridge stamps its copies, from the flows that show it: a tie with a
+ * port that more ports follow is the ingress's stamp; following every port
+ * by more than a tie is a stamp taken after the egress sent the frame. The
+ * kernel does either, by bridge; a tie with the last port means one or the
+ * other by this vote (the ingress's when none). */
+static void vote_bridge_stamps(const struct pt_analysis *a, int *after_egress)
+{
+	for (size_t i = 0; i < a->match.flows.n; i++) {
+		const struct pt_flow *f = a->match.flows.all[i];
+		if (f->nat_parent || f->packets == 0)
+			continue;
+		const struct pt_path *path = &a->paths[f->id - 1];
+		for (long b = pt_pset_next(a->match.psets, f->points, 0); b >= 0;
+		     b = pt_pset_next(a->match.psets, f->points, (unsigned)b + 1)) {
+			if (role_of(a, (unsigned)b) != PT_ROLE_BRIDGE)
+				continue;
+			struct port_views pv;
+			port_views(a, f, path, (unsigned)b, &pv);
+			if (pv.tied >= 0 && pv.tied != pv.last)
+				after_egress[b]--;
+			else if (pv.tied < 0 && pv.before >= 0 && pv.before == pv.last && pv.nfollowed >= 2)
+				after_egress[b]++;
+		}
+	}
+}
+
+/* Puts bridge b between its ports on the flow's ordered hops. Its copy is
+ * stamped with the ingress port's time (then it ties with the ingress) or
+ * just after the egress transmitted (then it follows the egress, and in a
+ * microsecond file may tie with it); either way it belongs right after the
+ * ingress. A bridge that followed one port only (the flow died in it, or its
+ * copy came between the ports) goes right after that one; one earlier than
+ * all its ports (its ingress was not captured) right before the first; with
+ * no port captured, where its stamps put it. */
+static void place_bridge(struct pt_analysis *a, const struct pt_flow *f, struct pt_path *path, unsigned b,
+			 bool after_egress)
+{
+	struct port_views pv;
+	port_views(a, f, path, b, &pv);
 	uint32_t pos;
-	if (tied >= 0 && tied == last && followed >= 0 && followed < tied)
-		pos = (uint32_t)tied; /* a tie with its egress, after an ingress it followed */
-	else if (tied >= 0)
-		pos = (uint32_t)tied + 1;
-	else if (before >= 0 && nfollowed == 1)
-		pos = (uint32_t)before + 1; /* it followed one port only: its ingress */
-	else if (before >= 0)
-		pos = (uint32_t)before; /* right before the egress it followed */
+	if (pv.tied >= 0 && pv.tied == pv.last && pv.followed >= 0 && pv.followed < pv.tied && after_egress)
+		pos = (uint32_t)pv.tied; /* a tie with its egress, after an ingress it followed */
+	else if (pv.tied >= 0)
+		pos = (uint32_t)pv.tied + 1;
+	else if (pv.before >= 0 && pv.nfollowed == 1)
+		pos = (uint32_t)pv.before + 1; /* it followed one port only: its ingress */
+	else if (pv.before >= 0)
+		pos = (uint32_t)pv.before; /* right before the egress it followed */
+	else if (pv.first >= 0)
+		pos = (uint32_t)pv.first; /* earlier than all its ports */
 	else
-		pos = last >= 0 ? 0 : path->n; /* earlier than all its ports, or no port seen with it */
+		pos = time_position(a, f, path, b);
 	/* Bridges already in that gap (one host's chain of bridges) stay in time order. */
 	while (pos < path->n && role_of(a, path->order[pos]) == PT_ROLE_BRIDGE) {
 		struct bridge_view v;
@@ -338,10 +403,16 @@ static void order_points(struct pt_analysis *a, struct pt_flow *f, struct pt_pat
 	if (!path->order)
 		return;
 	order_hops(a, f, path, memo);
+}
+
+static void place_bridges(struct pt_analysis *a, struct pt_flow *f, struct pt_path *path, const int *after_egress)
+{
+	if (!path->order)
+		return;
 	for (long i = pt_pset_next(a->match.psets, f->points, 0); i >= 0;
 	     i = pt_pset_next(a->match.psets, f->points, (unsigned)i + 1))
 		if (role_of(a, (unsigned)i) == PT_ROLE_BRIDGE)
-			place_bridge(a, f, path, (unsigned)i);
+			place_bridge(a, f, path, (unsigned)i, after_egress && after_egress[i] > 0);
 }
 
 void pt_order_done(struct pt_analysis *a)
@@ -365,6 +436,16 @@ void pt_order_done(struct pt_analysis *a)
 			continue;
 		order_points(a, f, &a->paths[f->id - 1], memo);
 	}
+	/* Bridges last: how each stamps its copies is learnt from every flow. */
+	int *after_egress = calloc(a->points->n ? a->points->n : 1, sizeof *after_egress);
+	if (after_egress)
+		vote_bridge_stamps(a, after_egress);
+	for (size_t i = 0; i < n; i++) {
+		struct pt_flow *f = a->by_pair[i];
+		if (!f->nat_parent && f->packets)
+			place_bridges(a, f, &a->paths[f->id - 1], after_egress);
+	}
+	free(after_egress);
 	for (unsigned i = 0; i < 2; i++) {
 		slot_clear(&memo->slot[i]);
 		free(memo->slot[i].all);
