@@ -14,6 +14,9 @@
 
 /* Ethernet's MTU: the underlay's unless larger packets were seen on it. */
 #define DEFAULT_UNDERLAY_MTU 1500
+/* The smallest datagram every IPv4 host must accept (RFC 791): no link in a
+ * cloud has a smaller MTU, whatever a few lost packets suggest. */
+#define MIN_LINK_MTU 576
 
 /* Every flow's losses on one hop, as one story. */
 struct hop_group {
@@ -102,6 +105,17 @@ static void hop_verdict(struct pt_analysis *a, const struct hop_group *x, struct
 		o.other_basis = PT_MTU_FROM_LARGEST;
 	}
 	*v = (struct verdict){ o, x->from, x->to, x->flows == 1 ? (int64_t)x->first_flow : -1, false };
+}
+
+/* A verdict from sizes alone (no router's message, no tunnel arithmetic)
+ * must not be a few random losses that happened to hit the largest packets:
+ * it needs an MTU a link can have and more than a couple of packets, or
+ * several flows, or TCP resending the sizes to die again. */
+static bool verdict_stands(const struct pt_f_oversize *o)
+{
+	if (o->basis != PT_MTU_FROM_LARGEST)
+		return true;
+	return o->usable >= MIN_LINK_MTU && (o->lost >= 3 || o->flows >= 2 || o->resent_lost);
 }
 
 /* Whether verdict b's MTU is the better told: lower (the path MTU is the
@@ -198,8 +212,10 @@ static void oversize_findings(struct pt_analysis *a)
 	for (size_t k = 0; v && k < gs.n; k++) {
 		const struct hop_group *x = &gs.v[k];
 		/* Something smaller must pass, and nothing that died may be as small. */
-		if (x->lost && x->passed_max && x->died_min > x->passed_max)
-			hop_verdict(a, x, &v[nv++]);
+		if (x->lost && x->passed_max && x->died_min > x->passed_max) {
+			hop_verdict(a, x, &v[nv]);
+			nv += verdict_stands(&v[nv].o);
+		}
 	}
 	for (size_t k = 0; k < nv; k++) {
 		if (v[k].merged)
@@ -240,8 +256,10 @@ static void blackhole_findings(struct pt_analysis *a)
 	for (size_t i = 0; i < a->hops.n; i++) {
 		const struct pt_hop *h = &a->hops.v[i];
 		const struct pt_flow *f = pt_analysis_flow(a, h->flow_id);
-		/* Resent at a size that died before, and died again, with no word back. */
+		/* Resent at a size that died before, and died again, with no word back;
+		 * a size story only if nothing that large crossed the hop. */
 		if (!h->lost || !h->lost_df || f->key.proto != 6 || !h->lost_resent || pt_icmp_told_flow(a, f) ||
+		    h->lost_min_len <= h->passed_max_len ||
 		    oversize_on_hop(a, h->from, h->to) ||
 		    h->lost_min_len <= 576)
 			continue;

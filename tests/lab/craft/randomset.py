@@ -1,43 +1,51 @@
 #!/usr/bin/python3
-"""randomset.py [--max-points N] [--big-clocks] [--count K] SEED OUTDIR
+"""randomset.py [--max-points N] [--big-clocks] [--without F,...] [--count K] SEED OUTDIR
 
 Writes one random multi-point capture set with its ground truth: OUTDIR gets one capture file
 per capture point (<host>-<ifname>.pcap or .pcapng), a manifest.tsv (doc/lab-manifest.md) and a
-README.  Deterministic per seed: the same seed and options give the same bytes.  With --count K,
-seeds SEED .. SEED+K-1 go to OUTDIR/<seed>/ (one interpreter start for many sets).
+README (the routes, with the points that were not captured in brackets).  Deterministic: the same
+seed and options give the same bytes.  With --count K, seeds SEED .. SEED+K-1 go to
+OUTDIR/<seed>/ (one interpreter start for many sets).  --without leaves features out (bridges,
+clocks, ipv6, loss, mtu, nat, netem, quirks, zero-id) while the seed's other draws stay the same:
+to find which feature a failure needs.
 
-What a seed draws (each from its own random.Random):
-  - a cloud flavour: Neutron Linux bridge agent (tapXXXXXXXX-XX > brqXXXXXXXX-XX > vxlan-<vni>
-    or <nic>.<vid>), Neutron Open vSwitch with hybrid plug (tap > qbr > qvb/qvo veth pair >
-    vxlan_sys_4789, gre_sys or genev_sys_6081), OVN (tap > genev_sys_6081 with the OVN Geneve
-    option), or libvirt/containers (vnetN or vethXXXXXXX > br0 > vxlanN or <nic>.<vid>, and
-    virbr0 with the host routing and masquerading);
-  - 2-8 hosts: compute nodes, a network node with a Neutron router (qr-/qg- ports, TTL
-    decrement, MAC rewrite, floating-IP NAT or SNAT), an external host, VMs captured inside;
-  - tenant networks: VXLAN (port 4789 or 8472), GRE (key) or Geneve (VNI), 802.1Q VLAN or flat,
-    IPv4 or IPv6 underlay (routed or not), dual-stack tenants; MTUs: a correct VM MTU (1450,
-    1442, 1458...), a jumbo underlay, or sometimes the classic VM MTU 1500 over a 1450-usable
-    VXLAN (GRE, Geneve) network, or a router whose far link has a small MTU (DF: dropped with
-    ICMP frag-needed, later DF packets refused by the sender; no DF: fragmented);
-  - traffic between the same and different hosts: TCP sessions (DF and no DF), UDP echo (DF
-    with IPv4 ID 0 as unconnected sockets send it, or no DF), pings (also ping -M dont and
-    ping -6), one-way syslog, UDP datagrams fragmented by the sender, several flows per pair;
-  - per-hop delays with jitter (a promiscuous bridge's copy keeps its ingress port's receive
-    stamp; a decapsulated packet may keep the underlay's receive stamp), netem delays on a
-    device's egress, random losses of data packets on random hops (exact counts), per-host clock
-    offsets (up to 3 ms; --big-clocks: up to 5 minutes, beyond pathtrace's 1 s window);
-  - which points were captured (3-40 points, --max-points up to 200), each as pcap or pcapng
-    with microsecond or nanosecond stamps.
+What a seed draws (from one random.Random of its own):
+  - a cloud: Neutron Linux bridge agent (tapXXXXXXXX-XX > brqXXXXXXXX-XX > vxlan-<vni>, or
+    <nic>.<vid> on VLAN networks), Neutron Open vSwitch with hybrid plug (tap > qbr > qvb/qvo veth
+    pair > vxlan_sys_4789, gre_sys or genev_sys_6081), OVN (tap > genev_sys_6081, the OVN Geneve
+    option), or libvirt/containers (vnetN or vethXXXXXXX > br0/br<id> > vxlan<vni> or <nic>.<vid>,
+    and virbr0 where the host routes and masquerades);
+  - 2-8 hosts: compute nodes, a network node with a Neutron router (qr-/qg- ports: TTL
+    decrement, MAC rewrite, floating-IP NAT, SNAT or none), an external host, VMs captured inside;
+  - networks: one tunnel kind per cloud (now and then a second), VXLAN (port 4789 or 8472), GRE
+    (key) or Geneve (VNI), 802.1Q VLAN, flat; an IPv4 or IPv6 underlay, routed or not (outer TTL);
+    dual-stack tenants; MTUs: the right VM MTU (1450, 1442, 1458, 1430...), a jumbo underlay, or
+    the classic VM MTU 1500 over a 1450-usable VXLAN (or GRE, Geneve) network: oversized packets
+    vanish where they enter the tunnel; or a router whose far link has a small MTU: DF packets
+    dropped with ICMP frag-needed (later ones refused by the sender), others fragmented;
+  - traffic, several flows between the same hosts: TCP sessions (with and without DF, clamped
+    MSS sometimes), UDP echo (DF, IPv4 ID 0 from unconnected sockets, or no DF), pings (-M do,
+    -M dont, -6), one-way syslog, datagrams above the MTU fragmented by the sender;
+  - per-hop delays with jitter; a promiscuous bridge's copy keeps its ingress port's receive
+    stamp, a decapsulated or VLAN-untagged packet the NIC's; netem on a device's egress (a VM's
+    tap, a tunnel NIC); random losses of data packets on random hops (exact counts); per-host
+    clock offsets (up to 3 ms; --big-clocks: up to 5 minutes);
+  - which points were captured (3-40 points; --max-points up to 200), each pcap or pcapng with
+    microsecond or nanosecond stamps.  Every capture starts and ends with an ARP request, as a
+    capture running through the whole experiment would: its first and last frames bound it.
 
-The manifest states only what the simulation makes certain: every point, every flow that has
-packets at its first captured point with its path over the captured points, delivery, each loss
-(hop and exact count), the added delays a flow shows on a captured hop (written only when every
-packet of the flow shows it within 4 %), clock offsets of hosts whose every point is joined to the
-reference point (the alphabetically first non-bridge capture, whose host keeps true time) by
-two-way traffic, NAT, and for MTU problems the drop (size_gt and count), usable_mtu, icmp and frag
-records.  Packets are simulated with tests/lab/craft/craft.py's building blocks (Point, Tunnel,
-Hop, Sim, Side, tcp_session, udp_echo, ping, the pcap/pcapng writers), imported as a module.
-Needs Debian's python3-scapy; exits 77 when scapy is missing.
+The manifest states what the simulation makes certain, and only what the captures can show:
+every captured point; every flow with packets at its first captured point, its addresses there
+and its path over the captured points; delivery; each loss (the captured hop and the exact
+count); a netem delay as a flow shows it on a captured hop within one host (when every packet
+shows it within 4 %: across hosts a one-way delay cannot be told from a clock offset); clock
+offsets of hosts whose every non-bridge point is joined to the reference point (the
+alphabetically first non-bridge file, whose host keeps true time) by two-way traffic over no
+netem hop (other hosts keep true time); NAT; for MTU problems the drop (size_gt and count), one
+usable_mtu value, icmp and frag records.  Packets are simulated with tests/lab/craft/craft.py's
+building blocks (Point, Tunnel, Hop, Sim, Side, tcp_session, udp_echo, ping, syslog, the
+pcap/pcapng writers and the frame renderer), imported as a module; routers between L2 segments
+are simulated here.  Needs Debian's python3-scapy; exits 77 when scapy is missing.
 """
 
 import os
@@ -280,7 +288,7 @@ class Stats:
         self.delivered = 0     # ... of which every piece reached the last captured point
         self.sizes = []        # IP lengths at the first captured point
         self.first_l3 = None   # as seen at the first captured point (addresses after NAT)
-        self.drops = {}        # (gap, reason) -> packets
+        self.drops = {}        # (gap, reason, size limit) -> packets
         self.frags = []        # (by, first point where fragments show, mtu)
         self.icmp = []         # (kind, sender, mtu, captured points it crossed)
         self.points = []       # captured points at least one packet crossed
@@ -406,7 +414,7 @@ class RouteSim:
         t += int(round((rt.base + self.rng.uniform(-rt.jit, rt.jit)) * US))
         plan = rt.plans.get(fid)
         if plan and plan.hit(d, l3):
-            st.drops[(gap, "loss")] = st.drops.get((gap, "loss"), 0) + 1
+            st.drops[(gap, "loss", None)] = st.drops.get((gap, "loss", None), 0) + 1
             return None
         orig = l3
         l3 = l3.copy()
@@ -423,7 +431,7 @@ class RouteSim:
         mtu = rt.mtu.get(d)
         if mtu and ip_len(l3) > mtu:
             if isinstance(l3, IPv6) or is_df(l3):
-                st.drops[(gap, "mtu")] = st.drops.get((gap, "mtu"), 0) + 1
+                st.drops[(gap, "mtu", mtu)] = st.drops.get((gap, "mtu", mtu), 0) + 1
                 self._icmp_back(fid, d, orig, t, ridx, mtu, st)
                 return None
             st.frags.append(("router", self.route.around(gap, d)[1], mtu))
@@ -480,6 +488,14 @@ def hexid(rng, n):
 def port_id(rng):
     """The 11 characters of a Neutron port or network UUID that device names carry."""
     return hexid(rng, 8) + "-" + hexid(rng, 2)
+
+
+def arp_request(k):
+    """An ARP who-has broadcast from a link-local address (a host's chatter on every link)."""
+    sha = bytes([0x52, 0x54, 0x00, 0xfe, k >> 8 & 0xff, k & 0xff])
+    spa = bytes([169, 254, 1 + (k >> 8 & 0xff), 1 + (k & 0xff)])
+    return (b"\xff" * 6 + sha + b"\x08\x06" + bytes([0, 1, 8, 0, 6, 4, 0, 1]) + sha + spa
+            + b"\x00" * 6 + bytes([169, 254, 0, 1]))
 
 
 def fmt_s(ns):
@@ -564,12 +580,13 @@ class RandomSet:
         def drop(fid, d, l3):
             if mtu_drop and d == mtu_drop[0] and ip_len(l3) > mtu_drop[1]:
                 st = self.stats.setdefault(fid, Stats())
-                st.drops[(p, "mtu")] = st.drops.get((p, "mtu"), 0) + 1
+                key = (p, "mtu", mtu_drop[1])
+                st.drops[key] = st.drops.get(key, 0) + 1
                 return True
             plan = plans.get(fid)
             if plan and plan.hit(d, l3):
                 st = self.stats.setdefault(fid, Stats())
-                st.drops[(p, "loss")] = st.drops.get((p, "loss"), 0) + 1
+                st.drops[(p, "loss", None)] = st.drops.get((p, "loss", None), 0) + 1
                 return True
             return False
 
@@ -586,7 +603,7 @@ class RandomSet:
         self.prov_nic = rng.choice(["eth2", "ens4", "eno2", "enp4s0"])
         self.ext_nic = {"eth2": "eth3", "ens4": "ens5", "eno2": "eno3", "enp4s0": "enp5s0"}[self.prov_nic]
         small, big = self.max_points < 12, self.max_points > 40
-        ncomp = rng.choice([1, 2]) if small else rng.choice([2, 3, 4]) if big else \
+        ncomp = rng.choice([1, 2]) if small else rng.randint(3, 6) if big else \
             rng.choice([1, 2, 2, 2, 3, 3, 4])
         first = 0 if style.endswith("-") else 1
         self.computes = [self.host("%s%d" % (style, k + first), "compute") for k in range(ncomp)]
@@ -612,14 +629,19 @@ class RandomSet:
         self.choose_problem()
         budget = 8 - ncomp - {"neutron": 2, "virbr": 1, None: 0}[self.router_mode]
         self.vm_host_budget = budget
-        per = [4, 6, 8, 10] if big else [1, 1, 2, 3]
-        for h in self.computes:
-            for _ in range(rng.choice(per)):
+        if big:
+            # enough VMs for the points wanted: ports of 1 point (4 with hybrid plug), plus
+            # each host's bridges, tunnel devices and NICs
+            self.big_target = rng.randint(41, self.max_points)
+            per_vm = 4.2 if self.flavour == "ovs" else 1.2
+            n = max(len(self.computes), int((self.big_target - 4 * ncomp) / per_vm) + 2)
+            for k in range(n):
+                h = self.computes[k] if k < ncomp else rng.choice(self.computes)
                 self.add_vm(h, rng.choice(self.nets))
-        if ncomp == 1 and self.router_mode is None:
-            v = self.vms[0]
-            if v.vmname is None:
-                self.name_vm_host(v)
+        else:
+            for h in self.computes:
+                for _ in range(rng.choice([1, 1, 2, 3])):
+                    self.add_vm(h, rng.choice(self.nets))
         if self.router_mode == "neutron":
             self.setup_neutron_router()
         self.make_routes()
@@ -760,7 +782,9 @@ class RandomSet:
             into, out = self.bridge_hops()
             items += [into, El(self.gp(v.host, "qbr" + v.pid, "bridge", v.mtu), l2), out,
                       El(self.gp(v.host, "qvb" + v.pid, "veth", v.mtu), l2),
-                      HSpec(rng.uniform(0.3, 1.0), 0.1),     # a veth pair: well under 1 us
+                      # a veth pair takes well under 1 us in the kernel; 1.5-3 here, so that
+                      # microsecond files can still tell the order of its ends
+                      HSpec(rng.uniform(1.5, 3), 0.2),
                       El(self.gp(v.host, "qvo" + v.pid, "veth", v.mtu), l2)]
         return items
 
@@ -866,8 +890,30 @@ class RandomSet:
                 for j in range(i + 1, len(n.vms)):
                     pairs.append((n.vms[i], n.vms[j]))
         rng.shuffle(pairs)
-        target = rng.randint(1, 3) if self.max_points <= 40 else rng.randint(4, 40)
-        for va, vb in pairs[:target]:
+        if self.max_points <= 40:
+            pairs = pairs[:rng.randint(1, 4)]
+        else:
+            # every VM talks to another of its network (on another host when there is one)
+            chosen = []
+            for v in self.vms:
+                if any(v in pr for pr in chosen):
+                    continue
+                mates = [w for w in v.net.vms if w is not v]
+                far = [w for w in mates if w.host is not v.host]
+                if mates:
+                    chosen.append((v, rng.choice(far or mates)))
+            pairs = chosen
+        if len(self.computes) > 1 and not any(a.host is not b.host for a, b in pairs):
+            # two hosts at least: one pair of VMs on different hosts
+            v = rng.choice(self.vms)
+            pairs.append((v, self.add_vm(rng.choice([h for h in self.computes if h is not v.host]),
+                                         v.net)))
+        elif len(self.computes) == 1 and self.router_mode is None:
+            if not pairs:
+                pairs.append((self.vms[0], self.add_vm(self.computes[0], self.vms[0].net)))
+            if pairs[0][0].vmhost is None:
+                self.name_vm_host(pairs[0][0])    # the VM's own interface: a second host
+        for va, vb in pairs:
             self.route_l2(va, vb)
         if self.router_mode == "neutron":
             for v in rng.sample(self.vms, min(len(self.vms), rng.choice([1, 1, 2, 3]))):
@@ -1069,6 +1115,9 @@ class RandomSet:
         mtu_c, mtu_s = r.mtu[d], r.mtu[OTHER[d]]
         rt = r.router_obj
         path = min([mtu_c, mtu_s] + ([rt.mtu[F], rt.mtu[R]] if rt else []))
+        # an outside client's packets fit the router's link toward the VM (the MTU problems
+        # drawn are the VM's; one MTU per seed keeps check-analyze.py's usable MTU single)
+        cap = min(mtu_c, rt.mtu[d]) if rt and d == R else mtu_c
         if kind == "tcp":
             c["sport"] = rng.choice([22, 80, 443, 5201, 3306, 5432, 6379, 8080, 9000])
             c["df"] = rng.random() < 0.8
@@ -1088,7 +1137,7 @@ class RandomSet:
             c["df"] = c["v6"] or rng.random() < 0.6
             cnt = rng.randint(2, 6)
             lo = 52 if c["v6"] else 32
-            hi = min(mtu_c, mtu_s) if c["v6"] else mtu_c
+            hi = min(mtu_c, mtu_s) if c["v6"] else cap
             c["sizes"] = [rng.choice([rng.randrange(lo, 200), rng.randrange(200, hi + 1), hi])
                           for _ in range(cnt)]
             c["interval"] = rng.uniform(3, 40)
@@ -1099,7 +1148,7 @@ class RandomSet:
         elif kind == "ping":
             cnt = rng.randint(3, 6)
             c["df"] = c["v6"] or rng.random() < 0.8
-            dmax = (min(mtu_c, mtu_s) - 48) if c["v6"] else (mtu_c - 28)
+            dmax = (min(mtu_c, mtu_s) - 48) if c["v6"] else (cap - 28)
             big = not small and rng.random() < 0.3
             c["data"] = [56 if small else dmax if big else rng.choice([56, 56, rng.randrange(16, dmax + 1)])
                          for _ in range(cnt)]
@@ -1138,7 +1187,10 @@ class RandomSet:
             names += [n for n in r.names if n not in names]
         hi = min(self.max_points, len(names))
         lo = min(3, hi)
-        want = rng.randint(lo, hi) if self.max_points <= 40 else rng.randint(min(hi, 41), hi)
+        if self.max_points > 40:
+            want = min(hi, self.big_target)
+        else:
+            want = rng.randint(lo, hi) if rng.random() < 0.5 else rng.randint((lo + hi) // 2, hi)
         forced = []
         if self.problem:
             for r in self.routes:
@@ -1407,21 +1459,26 @@ class RandomSet:
         per = {n: [] for n, g in self.points.items() if g.captured}
         seq = 0
         render = craft.Scenario.render     # uses nothing of its scenario
-        cache = {}
+        end = BASE_NS
         for si, sim in enumerate(self.sims):
             for fid, d, visits in sim.events:
                 for i, t, l3, outer in visits:
+                    end = max(end, t)
                     p = sim.sc.points[i]
                     g = self.points[p.name]
                     if not g.captured:
                         continue
-                    key = (id(p), d, id(l3), outer["uid"] if outer else None,
-                           outer["ttl"] if outer else None)
-                    frame = cache.get(key)
-                    if frame is None:
-                        frame = cache[key] = render(None, p, d, l3, outer, ids[si])
-                    per[p.name].append((t + g.host.offset_ns, seq, frame))
+                    per[p.name].append((t + g.host.offset_ns, seq,
+                                        render(None, p, d, l3, outer, ids[si])))
                     seq += 1
+        # Every capture ran through the whole experiment and caught some ARP at its start and at
+        # its end: a point's first and last frames bound its capture window, so a packet lost
+        # before a point is not mistaken for one that came before that capture started.
+        end += int(self.rng.uniform(2, 20) * MS)
+        for k, (n, frames) in enumerate(per.items()):
+            g = self.points[n]
+            for t in (BASE_NS + int(self.rng.uniform(0.1, 0.9) * MS), end + int(self.rng.uniform(0, 1) * MS)):
+                frames.append((t + g.host.offset_ns, -1, arp_request(k)))
         for n, frames in per.items():
             g = self.points[n]
             fr = [(t, b) for t, _, b in sorted(frames, key=lambda e: (e[0], e[1]))]
@@ -1438,7 +1495,7 @@ class RandomSet:
     def title(self):
         fl = {"lb": "Neutron Linux bridge agent", "ovs": "Neutron Open vSwitch, hybrid plug",
               "ovn": "OVN", "libvirt": "libvirt bridges"}[self.flavour]
-        nets = ", ".join(self.encap_of(n) for n in self.nets)
+        nets = ", ".join("flat" if n.kind == "flat" else self.encap_of(n) for n in self.nets)
         ncap = sum(1 for g in self.points.values() if g.captured)
         nh = sum(1 for h in self.hosts if any(g.captured for g in h.points))
         t = "Random set %d: %s, networks %s, %d hosts, %d points" % (self.seed, fl, nets, nh, ncap)
@@ -1515,15 +1572,14 @@ class RandomSet:
         for fl in live:
             st, r = self.stats[fl["id"]], fl["route"]
             shown = {}
-            for (p, reason), n in st.drops.items():
+            for (p, reason, gt), n in st.drops.items():
                 a, b = r.around(p, fl["d"])
                 if a is not None and b is not None:
-                    shown[(a, b, reason)] = shown.get((a, b, reason), 0) + n
+                    shown[(a, b, reason, gt)] = shown.get((a, b, reason, gt), 0) + n
             assert len(shown) <= 1, "seed %d: flow %s loses packets on several hops: %s" % (
                 self.seed, fl["id"], shown)
-            for (a, b, reason), n in shown.items():
+            for (a, b, reason, gt), n in shown.items():
                 if reason == "mtu":
-                    gt = self.problem[1].usable if self.problem[0] == "tunnel" else self.problem[1]
                     out.append(rec("drop", ("flow", fl["id"]), ("from", a), ("to", b), ("size_gt", gt),
                                    ("count", n), ("reason", "mtu")))
                 else:
@@ -1568,7 +1624,7 @@ class RandomSet:
         elif self.problem:
             for fl in live:
                 st = self.stats[fl["id"]]
-                if any(reason == "mtu" for _, reason in st.drops) or any(
+                if any(reason == "mtu" for _, reason, _ in st.drops) or any(
                         by == "router" for by, _, _ in st.frags):
                     cap = fl["route"].captured()
                     x = rec("usable_mtu", ("point", cap[0] if fl["d"] == F else cap[-1]),
@@ -1630,7 +1686,7 @@ def main(argv):
     ap.add_argument("outdir")
     ap.add_argument("--max-points", type=int, default=40, help="at most N capture points (3-200)")
     ap.add_argument("--big-clocks", action="store_true",
-                    help="clock offsets up to 5 minutes (beyond pathtrace's 1 s window)")
+                    help="clock offsets up to 5 minutes (pathtrace matches within a 1 s window)")
     ap.add_argument("--count", type=int, default=1,
                     help="write seeds SEED..SEED+K-1, each into OUTDIR/<seed>")
     ap.add_argument("--without", default="", metavar="FEATURE,...",
