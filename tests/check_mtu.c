@@ -226,6 +226,34 @@ START_TEST(test_underlay_mtu_assumed)
 }
 END_TEST
 
+/* One random loss that happened to hit the largest packet of a ping, and
+ * one that hit two of a few large ones: neither is an MTU (84 bytes is no
+ * link's; two packets of one flow are not a pattern), the losses stand. */
+START_TEST(test_random_loss_of_the_largest_is_no_verdict)
+{
+	static const uint32_t passed[] = { 84, 1000 }, died[] = { 574, 1300 }, ndied[] = { 1, 2 };
+	for (int c = 0; c < 2; c++) {
+		struct run r;
+		run_start(&r);
+		for (int i = 0; i < 20; i++) {
+			bool dies = i >= 10 && (uint32_t)i < 10 + ndied[c]; /* both points capture before and after */
+			struct feed_pkt p = { .point = 0, .ts = MS(5) * i + 1, .src = A, .dst = B, .sport = 1000,
+					      .dport = 2000, .ip_id = (uint16_t)i, .ip_len = dies ? died[c] : passed[c] };
+			feed(r.a, &p);
+			if (!dies) {
+				p.point = 1;
+				p.ts += US(15);
+				feed(r.a, &p);
+			}
+		}
+		pt_analysis_finish(r.a);
+		ck_assert_uint_eq(count(r.a, PT_F_MTU_OVERSIZE_DROP), 0);
+		ck_assert_int_eq(only(r.a, PT_F_LOSS_HOP)->u.loss.cause, PT_LOSS_UNEXPLAINED);
+		run_end(&r);
+	}
+}
+END_TEST
+
 /* Larger packets passed than died: not an MTU story, the loss stands. */
 START_TEST(test_no_verdict_when_sizes_do_not_fit)
 {
@@ -402,6 +430,7 @@ Suite *pt_mtu_suite(void)
 	tcase_add_test(tc, test_icmp_names_a_drop_before_the_capture_started);
 	tcase_add_test(tc, test_icmp_wins_over_the_tunnel);
 	tcase_add_test(tc, test_underlay_mtu_assumed);
+	tcase_add_test(tc, test_random_loss_of_the_largest_is_no_verdict);
 	suite_add_tcase(s, tc);
 	return s;
 }
