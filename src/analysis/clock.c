@@ -271,8 +271,17 @@ static double median_gap(const struct pt_pair *p)
 	return m;
 }
 
+/* Whether the point says which host it is on: its directory, or a name
+ * with a host part ("cn1-br0"). */
+static bool host_named(const struct pt_point *p)
+{
+	return p->host || strchr(p->name, '-');
+}
+
 /* Bridge copies and -i any captures take the clock of the hop whose stamps
- * they run closest to, over all flows: a point on their own host. */
+ * they run closest to, over all flows, among the hops of their own host
+ * when any has a clock; with no flow shared with one of those, the clock of
+ * any hop of their host (a host has one clock). */
 static void adopt_host_clocks(struct pt_analysis *a)
 {
 	size_t n = a->points->n;
@@ -298,13 +307,25 @@ static void adopt_host_clocks(struct pt_analysis *a)
 				if (is_hop(a, b) || b == a->reference || !is_hop(a, x) || !a->points->v[x].clock.known ||
 				    !p->nsamples)
 					continue;
-				double g = median_gap(p);
+				/* Another host's stamps only rank behind every one of its own. */
+				double g = median_gap(p) + (pt_point_same_host(&a->points->v[b], &a->points->v[x]) ? 0 : 1e18);
 				if (g < best[b]) {
 					best[b] = g;
 					host[b] = (long)x;
 				}
 			}
 		}
+	}
+	for (size_t b = 0; b < n; b++) {
+		if (is_hop(a, (unsigned)b) || b == a->reference || (host[b] >= 0 && best[b] < 1e18))
+			continue;
+		for (size_t x = 0; x < n; x++)
+			if (is_hop(a, (unsigned)x) && a->points->v[x].clock.known &&
+			    host_named(&a->points->v[b]) && host_named(&a->points->v[x]) &&
+			    pt_point_same_host(&a->points->v[b], &a->points->v[x])) {
+				host[b] = (long)x;
+				break;
+			}
 	}
 	for (size_t b = 0; b < n; b++) {
 		if (host[b] < 0)
