@@ -313,6 +313,84 @@ START_TEST(test_bridge_between_ports)
 }
 END_TEST
 
+/* The bridge's copy ties with its ingress, the last port captured (the
+ * egress tap was not): it goes after it, not before. */
+START_TEST(test_bridge_tied_with_its_last_port)
+{
+	struct scenario s;
+	static const char *const names[] = { "cn1-vxlan0", "cn1-qvb1", "cn1-qbr1" };
+	sc_init(&s, 3, names);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(1) * i + 1;
+		uint16_t id = (uint16_t)i;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + US(10), .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + US(10), .ip_id = id });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	ck_assert_int_eq(a->points->v[2].role, PT_ROLE_BRIDGE);
+	static const unsigned want[] = { 0, 1, 2 };
+	assert_path(a, flow_of(a, A, 0, B, 0), want, 3);
+	sc_free(&s);
+}
+END_TEST
+
+/* A bridge whose ingress was not captured is earlier than all its ports:
+ * it goes right before the first of them, not before another host's points. */
+START_TEST(test_bridge_before_its_ports)
+{
+	struct scenario s;
+	static const char *const names[] = { "cn2-eth0", "cn1-br0", "cn1-tap1" };
+	sc_init(&s, 3, names);
+	for (int i = 0; i < 10; i++) {
+		int64_t t = MS(1) * i + 1;
+		uint16_t id = (uint16_t)i;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + US(50), .ip_id = id });
+		sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + US(60), .ip_id = id });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	static const unsigned want[] = { 0, 1, 2 };
+	assert_path(a, flow_of(a, A, 0, B, 0), want, 3);
+	sc_free(&s);
+}
+END_TEST
+
+/* A bridge shares flows with another host's point only: it still takes its
+ * own host's clock (b runs 250 ms ahead), not the closest stamps'. */
+START_TEST(test_bridge_takes_its_host_clock)
+{
+	struct scenario s;
+	static const char *const names[] = { "a-eth0", "b-eth0", "b-br0" };
+	sc_init(&s, 3, names);
+	const int64_t ahead = MS(250), wire = US(100);
+	for (int i = 0; i < 20; i++) {
+		int64_t t = MS(10) * i + 1;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .src = A, .dst = B, .sport = 1000, .dport = 2000,
+					      .ip_id = (uint16_t)i, .tag = 1 });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + wire + ahead, .src = A, .dst = B, .sport = 1000,
+					      .dport = 2000, .ip_id = (uint16_t)i, .tag = 1 });
+		int64_t r = t + MS(5);
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = r + ahead, .src = B, .dst = A, .sport = 2000, .dport = 1000,
+					      .ip_id = (uint16_t)(100 + i), .tag = 2 });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = r + wire, .src = B, .dst = A, .sport = 2000, .dport = 1000,
+					      .ip_id = (uint16_t)(100 + i), .tag = 2 });
+		/* A flow from a to b's bridge, never seen at b-eth0. */
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t + MS(2), .src = A, .dst = B, .sport = 3000, .dport = 4000,
+					      .ip_id = (uint16_t)(200 + i), .tag = 3 });
+		sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + MS(2) + wire + ahead, .src = A, .dst = B, .sport = 3000,
+					      .dport = 4000, .ip_id = (uint16_t)(200 + i), .tag = 3 });
+	}
+	const struct pt_analysis *a = sc_run(&s, 0);
+	ck_assert_int_eq(a->points->v[2].role, PT_ROLE_BRIDGE);
+	const struct pt_point_clock *c = &a->points->v[2].clock;
+	ck_assert(c->known);
+	ck_assert_int_eq(c->via, 1);
+	ck_assert_double_eq_tol(c->offset_s, 0.25, 1e-6);
+	sc_free(&s);
+}
+END_TEST
+
 /* A capture of several interfaces (-i any) is a vantage point: off paths. */
 START_TEST(test_any_capture_is_vantage)
 {
@@ -531,6 +609,9 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_loss_on_one_hop);
 	tcase_add_test(tc, test_no_loss_where_not_capturing);
 	tcase_add_test(tc, test_bridge_between_ports);
+	tcase_add_test(tc, test_bridge_tied_with_its_last_port);
+	tcase_add_test(tc, test_bridge_before_its_ports);
+	tcase_add_test(tc, test_bridge_takes_its_host_clock);
 	tcase_add_test(tc, test_any_capture_is_vantage);
 	tcase_add_test(tc, test_three_hundred_points);
 	tcase_add_test(tc, test_identical_flood_is_a_finding);
