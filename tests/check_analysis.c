@@ -545,6 +545,29 @@ START_TEST(test_coarse_offsets)
 }
 END_TEST
 
+/* A packet crosses twelve captured points, files read one after the other:
+ * the last file's clock (20 s ahead) is still placed. */
+START_TEST(test_coarse_offsets_long_chain)
+{
+	struct pt_coarse *c = pt_coarse_new();
+	ck_assert_ptr_nonnull(c);
+	enum { POINTS = 12 };
+	for (unsigned point = 0; point < POINTS; point++)
+		for (int i = 0; i < 5; i++) {
+			struct feed_pkt p = { .point = point, .ip_id = (uint16_t)(i + 1), .tag = 1,
+					      .ts = MS(10) * i + US(10) * point + (point == POINTS - 1 ? MS(20000) : 0) };
+			struct pt_digest g;
+			feed_digest(&g, &p);
+			pt_coarse_add(c, &g);
+		}
+	struct pt_coarse_offset off[POINTS];
+	pt_coarse_solve(c, POINTS, 0, off);
+	ck_assert(off[POINTS - 1].known);
+	ck_assert_int_eq(off[POINTS - 1].offset_ns, MS(20000) + US(10) * (POINTS - 1));
+	pt_coarse_free(c);
+}
+END_TEST
+
 /* A Service address translated on the host, captured before and after at
  * one point (a pod's tun0): a NAT at that point, not a copy. */
 START_TEST(test_translation_at_one_point)
@@ -618,6 +641,7 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_copies_are_a_finding);
 	tcase_add_test(tc, test_module_order);
 	tcase_add_test(tc, test_coarse_offsets);
+	tcase_add_test(tc, test_coarse_offsets_long_chain);
 	tcase_add_test(tc, test_translation_at_one_point);
 	suite_add_tcase(s, tc);
 	return s;

@@ -9,18 +9,21 @@
 #include "base/hmap.h"
 #include "base/stats.h"
 
-/* A packet identity and the points it was seen at, the first few. One
- * seen twice at a point (an identical resend, a periodic frame) is
- * ambiguous and left out. */
-#define SEEN_MAX 8
+/* A packet identity and the points it was seen at, each once, in the order
+ * the files were read (a long chain of points: all of them). One seen twice
+ * at a point (an identical resend, a periodic frame) is ambiguous and left
+ * out. */
+struct sight {
+	uint32_t point;
+	int64_t ts;
+};
+
 struct ident {
 	struct pt_hmap_node node;
 	bool ambiguous;
-	uint8_t n;
-	struct {
-		uint32_t point;
-		int64_t ts;
-	} s[SEEN_MAX];
+	uint32_t n, cap;
+	struct sight *s;
+	struct sight inl[2];
 };
 
 /* Differences t_q - t_p of packets seen at both p < q. */
@@ -75,8 +78,11 @@ void pt_coarse_free(struct pt_coarse *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->nid; i++)
+	for (size_t i = 0; i < c->nid; i++) {
+		if (c->idv[i]->s != c->idv[i]->inl)
+			free(c->idv[i]->s);
 		free(c->idv[i]);
+	}
 	for (size_t i = 0; i < c->npair; i++) {
 		free(c->pv[i]->d);
 		free(c->pv[i]);
@@ -104,10 +110,17 @@ void pt_coarse_add(struct pt_coarse *c, const struct pt_digest *g)
 				x->ambiguous = x->ambiguous || since > 500000 || since < -500000;
 				return;
 			}
-		if (x->n < SEEN_MAX) {
-			x->s[x->n].point = g->point;
-			x->s[x->n++].ts = g->ts;
+		if (x->n == x->cap) {
+			struct sight *s = malloc(2 * x->cap * sizeof *s);
+			if (!s)
+				return;
+			memcpy(s, x->s, x->n * sizeof *s);
+			if (x->s != x->inl)
+				free(x->s);
+			x->s = s;
+			x->cap *= 2;
 		}
+		x->s[x->n++] = (struct sight){ g->point, g->ts };
 		return;
 	}
 	struct ident **v = pt_grow(c->idv, &c->capid, c->nid, sizeof *v, 1024);
@@ -116,8 +129,9 @@ void pt_coarse_add(struct pt_coarse *c, const struct pt_digest *g)
 		return;
 	c->idv = v;
 	c->idv[c->nid++] = x;
-	x->s[0].point = g->point;
-	x->s[0].ts = g->ts;
+	x->s = x->inl;
+	x->cap = sizeof x->inl / sizeof x->inl[0];
+	x->s[0] = (struct sight){ g->point, g->ts };
 	x->n = 1;
 	pt_hmap_insert(&c->ids, &x->node, id);
 }
