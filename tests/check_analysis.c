@@ -391,6 +391,51 @@ START_TEST(test_bridge_takes_its_host_clock)
 }
 END_TEST
 
+/* Every reply of a flow dies on its last hop: the requests, read backwards,
+ * say which point was next, provided that point sees traffic to the
+ * requester at all (with_other); one that never does (eBPF handing replies
+ * past it) is not blamed. */
+static void reply_lost_last_hop(bool with_other)
+{
+	struct scenario s;
+	sc_init(&s, 3, NULL);
+	for (int i = 0; i < 6; i++) {
+		int64_t t = MS(10) * i + 1;
+		for (unsigned p = 0; p < 3; p++)
+			sc_add(&s, (struct feed_pkt){ .point = p, .ts = t + US(10) * p, .proto = 1, .src = A, .dst = B,
+						      .sport = 77, .ip_id = (uint16_t)(i + 1), .tag = 1 });
+		/* The reply crosses p2 and p1, never p0. */
+		for (unsigned p = 2; p >= 1; p--)
+			sc_add(&s, (struct feed_pkt){ .point = p, .ts = t + MS(1) + US(10) * (2 - p), .proto = 1,
+						      .src = B, .dst = A, .sport = 77, .ip_id = (uint16_t)(100 + i),
+						      .tag = 2 });
+		if (with_other)
+			sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t + MS(3), .src = FEED_IP(10, 0, 0, 9), .dst = A,
+						      .sport = 53, .dport = 4000, .ip_id = (uint16_t)(200 + i), .tag = 3 });
+	}
+	const struct pt_analysis *a = sc_run(&s, -1);
+	struct feed_pkt k = { .proto = 1, .src = B, .dst = A, .sport = 77 };
+	struct pt_digest g;
+	feed_digest(&g, &k);
+	const struct pt_flow *reply = pt_flows_find(&a->match.flows, &g.key);
+	ck_assert_ptr_nonnull(reply);
+	const struct pt_hop *h = hop_of(a, reply->id, 1, 0);
+	if (with_other) {
+		ck_assert_ptr_nonnull(h);
+		ck_assert_uint_eq(h->lost, 6);
+	} else {
+		ck_assert_ptr_null(h);
+	}
+	sc_free(&s);
+}
+
+START_TEST(test_reply_lost_on_its_last_hop)
+{
+	reply_lost_last_hop(true);
+	reply_lost_last_hop(false);
+}
+END_TEST
+
 /* A capture of several interfaces (-i any) is a vantage point: off paths. */
 START_TEST(test_any_capture_is_vantage)
 {
@@ -635,6 +680,7 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_bridge_tied_with_its_last_port);
 	tcase_add_test(tc, test_bridge_before_its_ports);
 	tcase_add_test(tc, test_bridge_takes_its_host_clock);
+	tcase_add_test(tc, test_reply_lost_on_its_last_hop);
 	tcase_add_test(tc, test_any_capture_is_vantage);
 	tcase_add_test(tc, test_three_hundred_points);
 	tcase_add_test(tc, test_identical_flood_is_a_finding);

@@ -181,9 +181,10 @@ static void flow_hops(struct pt_analysis *a, const struct pt_flow *f, const stru
 
 /* A flow whose packets all die on one hop never shows the point after it.
  * Another flow between the same two addresses that goes further along the
- * same points does: the next point of its path is where this one's died. */
-static void sibling_loss(struct pt_analysis *a, const struct pt_flow *f, const struct pt_path *path, size_t lo,
-			 size_t hi)
+ * same points does: the next point of its path is where this one's died;
+ * -1 none. */
+static long next_from_siblings(const struct pt_analysis *a, const struct pt_flow *f, const struct pt_path *path,
+			       size_t lo, size_t hi)
 {
 	const struct pt_flow *best = NULL;
 	const struct pt_path *best_path = NULL;
@@ -198,9 +199,82 @@ static void sibling_loss(struct pt_analysis *a, const struct pt_flow *f, const s
 			best_path = gp;
 		}
 	}
-	if (!best || path->n == 0)
-		return;
-	unsigned pa = path->order[path->n - 1], pb = best_path->order[path->n];
+	return best ? (long)best_path->order[path->n] : -1;
+}
+
+/* Which points saw traffic to which address: hashes of (destination,
+ * point), sorted. */
+struct delivered {
+	uint64_t *v;
+	size_t n;
+};
+
+static uint64_t delivered_key(const struct pt_flow *f, unsigned point)
+{
+	return pt_hash_bytes(f->key.dst, sizeof f->key.dst, (uint64_t)f->key.version << 32 | point);
+}
+
+static void delivered_make(const struct pt_analysis *a, struct delivered *d)
+{
+	size_t n = 0, cap = 0;
+	uint64_t *v = NULL;
+	for (size_t i = 0; i < a->match.flows.n; i++) {
+		const struct pt_flow *f = a->match.flows.all[i];
+		for (long q = pt_pset_next(a->match.psets, f->points, 0); q >= 0;
+		     q = pt_pset_next(a->match.psets, f->points, (unsigned)q + 1)) {
+			uint64_t *w = pt_grow(v, &cap, n, sizeof *w, 256);
+			if (!w) {
+				free(v);
+				*d = (struct delivered){ NULL, 0 };
+				return;
+			}
+			v = w;
+			v[n++] = delivered_key(f, (unsigned)q);
+		}
+	}
+	if (n)
+		qsort(v, n, sizeof *v, pt_cmp_u64);
+	*d = (struct delivered){ v, n };
+}
+
+static bool delivered_has(const struct delivered *d, uint64_t k)
+{
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->v[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n && d->v[lo] == k;
+}
+
+/* So does the flow coming back (the echo request a lost reply answers):
+ * its path, read backwards, goes on where this one stopped, if that point
+ * sees traffic to this flow's destination at all (a datapath that hands
+ * replies past a capture point, as eBPF's redirect to a pod's peer does,
+ * never shows them there); -1 none. */
+static long next_from_reverse(const struct pt_analysis *a, const struct pt_flow *f, const struct pt_path *path,
+			      const struct delivered *d)
+{
+	const struct pt_flow *r = f->reverse;
+	if (!r || r->nat_parent || !r->packets)
+		return -1;
+	const struct pt_path *rp = pt_analysis_path(a, r->id);
+	if (rp->n <= path->n)
+		return -1;
+	for (uint32_t k = 0; k < path->n; k++)
+		if (rp->order[rp->n - 1 - k] != path->order[k])
+			return -1;
+	unsigned next = rp->order[rp->n - 1 - path->n];
+	return delivered_has(d, delivered_key(f, next)) ? (long)next : -1;
+}
+
+/* What of the flow was last seen at its path's end and not on at pb. */
+static void lost_beyond_end(struct pt_analysis *a, const struct pt_flow *f, const struct pt_path *path, unsigned pb)
+{
+	unsigned pa = path->order[path->n - 1];
 	struct pt_hop h0;
 	hop_init(&h0, f->id, pa, pb);
 	for (uint32_t s = 0; s < f->nsigs; s++) {
@@ -224,6 +298,8 @@ void pt_hops_done(struct pt_analysis *a)
 	uint32_t *longest = calloc(n ? n : 1, sizeof *longest);
 	if (!longest)
 		return;
+	struct delivered delivered;
+	delivered_make(a, &delivered);
 	for (size_t lo = 0, i = 0; i < n; i++) {
 		const struct pt_flow *g = a->by_pair[i];
 		if (!pt_same_pair(a->by_pair[lo], g))
@@ -240,9 +316,15 @@ void pt_hops_done(struct pt_analysis *a)
 		flow_hops(a, f, path);
 		size_t lo, hi;
 		pt_pair_range(a, f->key.version, f->key.src, f->key.dst, &lo, &hi);
-		if (pt_flow_key_unicast(&f->key) && path->n < longest[lo])
-			sibling_loss(a, f, path, lo, hi);
+		if (!pt_flow_key_unicast(&f->key) || path->n == 0)
+			continue;
+		long next = path->n < longest[lo] ? next_from_siblings(a, f, path, lo, hi) : -1;
+		if (next < 0)
+			next = next_from_reverse(a, f, path, &delivered);
+		if (next >= 0)
+			lost_beyond_end(a, f, path, (unsigned)next);
 	}
+	free(delivered.v);
 	free(longest);
 }
 

@@ -12,6 +12,12 @@ int pt_cmp_i64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+int pt_cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
 double pt_quantile(const int64_t *v, size_t n, double q)
 {
 	if (n == 0)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 int pt_cmp_i64(const void *x, const void *y);
+int pt_cmp_u64(const void *x, const void *y);
 /* Linear interpolation between closest ranks (Hyndman & Fan type 7) over
  * the sorted v; NAN when n is 0. */
 double pt_quantile(const int64_t *v, size_t n, double q);
