@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pcap/dlt.h>
+
 #include "analysis/analysis.h"
 #include "analysis/coarse-clock.h"
 #include "check_feed.h"
@@ -436,6 +438,30 @@ START_TEST(test_reply_lost_on_its_last_hop)
 }
 END_TEST
 
+/* -i any as tcpdump wrote it before 4.99 (LINUX_SLL, no interface index):
+ * each routed packet shows there twice, on the way in and on the way out;
+ * a one-interface cooked capture never does. */
+START_TEST(test_any_capture_in_sll_is_vantage)
+{
+	for (int copies = 0; copies < 2; copies++) {
+		struct scenario s;
+		sc_init(&s, 3, NULL);
+		s.points.v[2].linktype = DLT_LINUX_SLL;
+		for (int i = 0; i < 10; i++) {
+			int64_t t = MS(1) * i + 1;
+			sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .ip_id = (uint16_t)i });
+			sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + US(2), .ip_id = (uint16_t)i });
+			if (copies)
+				sc_add(&s, (struct feed_pkt){ .point = 2, .ts = t + US(3), .ip_id = (uint16_t)i });
+			sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + US(4), .ip_id = (uint16_t)i });
+		}
+		const struct pt_analysis *a = sc_run(&s, -1);
+		ck_assert_int_eq(a->points->v[2].role, copies ? PT_ROLE_VANTAGE : PT_ROLE_HOP);
+		sc_free(&s);
+	}
+}
+END_TEST
+
 /* A capture of several interfaces (-i any) is a vantage point: off paths. */
 START_TEST(test_any_capture_is_vantage)
 {
@@ -682,6 +708,7 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_bridge_takes_its_host_clock);
 	tcase_add_test(tc, test_reply_lost_on_its_last_hop);
 	tcase_add_test(tc, test_any_capture_is_vantage);
+	tcase_add_test(tc, test_any_capture_in_sll_is_vantage);
 	tcase_add_test(tc, test_three_hundred_points);
 	tcase_add_test(tc, test_identical_flood_is_a_finding);
 	tcase_add_test(tc, test_copies_are_a_finding);

@@ -130,14 +130,15 @@ offloads_off() { # HOST IF...
 }
 
 # ---------------------------------------------------------------- capture
-cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsresol=us|ns] [note=...]
+cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsresol=us|ns] [note=...] [linktype=DLT]
 	local host=$1 ifn=$2 kind=$3; shift 3
-	local fmt=pcap promisc=yes encap=none tsresol=us note="" o name
+	local fmt=pcap promisc=yes encap=none tsresol=us note="" linktype="" o name
 	for o; do
 		case $o in
 		fmt=*) fmt=${o#fmt=} ;; promisc=*) promisc=${o#promisc=} ;;
 		encap=*) encap=${o#encap=} ;; tsresol=*) tsresol=${o#tsresol=} ;;
-		note=*) note=${o#note=} ;; *) die "cap: bad option $o" ;;
+		note=*) note=${o#note=} ;; linktype=*) linktype=${o#linktype=} ;;
+		*) die "cap: bad option $o" ;;
 		esac
 	done
 	[[ $fmt == pcapng ]] && tsresol=ns
@@ -145,6 +146,7 @@ cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsres
 	local args=(-B 4096 -U -n)
 	[[ $promisc == no ]] && args+=(-p)
 	[[ $tsresol == ns ]] && args+=(--time-stamp-precision=nano)
+	[[ -n $linktype ]] && args+=(-y "$linktype")
 	tcpdump_start "$name" "$host" "$ifn" "${args[@]}"
 	P_HOST[$name]=$host P_IF[$name]=$ifn P_KIND[$name]=$kind P_ENCAP[$name]=$encap
 	P_FMT[$name]=$fmt P_TSPREC[$name]=$tsresol P_PROMISC[$name]=$promisc P_OFFSET[$name]=0
@@ -529,7 +531,8 @@ router_base() { # v4|v6 FAR_MTU
 	cap qrouter qr-1 router
 	cap qrouter qr-2 router
 	cap vm2 eth0 veth fmt=pcapng
-	cap qrouter any any
+	# -i any as tcpdump before 4.99 writes it (LINUX_SLL, no interface index) in the IPv6 variant
+	if [[ $v == v6 ]]; then cap qrouter any any linktype=LINUX_SLL; else cap qrouter any any; fi
 }
 RPATH=(vm1-eth0 qrouter-qr-1 qrouter-qr-2 vm2-eth0)
 RPATH_R=(vm2-eth0 qrouter-qr-2 qrouter-qr-1 vm1-eth0)
