@@ -148,12 +148,15 @@ START_TEST(test_report_order)
 	size_t n;
 	const struct pt_finding **v = pt_findings_in_order(a, &n);
 	ck_assert_ptr_nonnull(v);
-	ck_assert_uint_eq(a->findings.n, 4);
-	ck_assert_uint_eq(n, 4);
+	/* One-way traffic only: p1's and p2's clocks are unknown (two warnings). */
+	ck_assert_uint_eq(a->findings.n, 6);
+	ck_assert_uint_eq(n, 6);
 	ck_assert_int_eq(v[0]->id, PT_F_LOSS_HOP);          /* error */
-	ck_assert_int_eq(v[1]->id, PT_F_LATENCY_NEGATIVE);  /* warning */
-	ck_assert_int_eq(v[2]->id, PT_F_CAPTURE_DUPLICATES); /* info, by name */
-	ck_assert_int_eq(v[3]->id, PT_F_PATH_NAT);
+	ck_assert_int_eq(v[1]->id, PT_F_CLOCK_UNKNOWN);     /* warnings, by name */
+	ck_assert_int_eq(v[2]->id, PT_F_CLOCK_UNKNOWN);
+	ck_assert_int_eq(v[3]->id, PT_F_LATENCY_NEGATIVE);
+	ck_assert_int_eq(v[4]->id, PT_F_CAPTURE_DUPLICATES); /* info, by name */
+	ck_assert_int_eq(v[5]->id, PT_F_PATH_NAT);
 	free(v);
 	pt_analysis_free(a);
 	pt_points_free(&ps);
@@ -244,7 +247,7 @@ START_TEST(test_report_files)
 		const char *file;
 		size_t lines;
 	} want[] = { { "points.csv", 4 }, { "flows.csv", 2 }, { "paths.csv", 3 }, { "hops.csv", 3 },
-		     { "findings.csv", 3 }, { "mtu.csv", 4 } };
+		     { "findings.csv", 5 }, { "mtu.csv", 4 } };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", out, want[i].file);
 		ck_assert_msg(lines_of(path) == want[i].lines, "%s: %zu lines", want[i].file, lines_of(path));
