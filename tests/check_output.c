@@ -132,6 +132,36 @@ START_TEST(test_oversize_sentence_assumptions)
 }
 END_TEST
 
+/* The summary starts with the verdict, then draws the busiest flow's path
+ * as one chain with its losses; colours only when asked. */
+START_TEST(test_summary_verdict_first)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	for (int color = 0; color < 2; color++) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *fp = open_memstream(&text, &size);
+		ck_assert_ptr_nonnull(fp);
+		struct pt_summary_style style = { .full = false, .color = color, .outdir = "out" };
+		pt_report_summary(a, fp, &style);
+		fclose(fp);
+		ck_assert_msg(strncmp(text, "== verdict ==\n", 14) == 0, "starts with: %.40s", text);
+		const char *err = strstr(text, color ? "\033[1;31merror  \033[0m loss.hop on p1 > p2" : "error   loss.hop on p1 > p2");
+		const char *paths = strstr(text, "== main paths");
+		ck_assert_msg(err && paths && err < paths, "%s", text);
+		ck_assert_ptr_nonnull(strstr(paths, "flow 1  udp 10.0.0.1:1000 > 10.0.0.2:2000  (10 packets)\n  p0 -["));
+		ck_assert_ptr_nonnull(strstr(paths, "]-> p1 -["));
+		ck_assert_ptr_nonnull(strstr(paths, "  3 lost on p1 > p2\n"));
+		ck_assert_ptr_null(strstr(text, "== capture points")); /* only in the full summary */
+		ck_assert_int_eq(strstr(text, "\033[") != NULL, color);
+		free(text);
+	}
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
 START_TEST(test_report_order)
 {
 	struct pt_points ps;
@@ -336,6 +366,7 @@ Suite *pt_output_suite(void)
 	tcase_add_test(tc, test_loss_sentence_from_numbers);
 	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
 	tcase_add_test(tc, test_oversize_sentence_assumptions);
+	tcase_add_test(tc, test_summary_verdict_first);
 	tcase_add_test(tc, test_report_order);
 	tcase_add_test(tc, test_filter_selects_the_report);
 	tcase_add_test(tc, test_report_files);

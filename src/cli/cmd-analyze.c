@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/inputs.h"
@@ -82,7 +83,14 @@ static int write_outputs(const struct pt_analysis *a, const struct pt_options *o
 		report(err);
 		rc = PT_EXIT_OUTPUT;
 	}
-	pt_report_summary(a, stdout);
+	const char *no_color = getenv("NO_COLOR");
+	struct pt_summary_style style = {
+		.full = o->verbose,
+		.color = o->color == PT_COLOR_ALWAYS ||
+			 (o->color == PT_COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && *no_color)),
+		.outdir = o->outdir,
+	};
+	pt_report_summary(a, stdout, &style);
 	if (rc == PT_EXIT_OUTPUT)
 		return rc;
 	printf("\nwritten to %s/\n", o->outdir);

@@ -49,6 +49,8 @@ struct pt_options {
 	const char *reference;
 	const char *explain;
 	bool no_plots;
+	bool verbose;    /* the whole summary on stdout */
+	enum { PT_COLOR_AUTO, PT_COLOR_ALWAYS, PT_COLOR_NEVER } color;
 	bool no_auto_offset;
 	const char *gnuplot;
 };

@@ -16,7 +16,8 @@ static bool write_summary(const struct pt_analysis *a, const char *path)
 	FILE *fp = fopen(tmp, "w");
 	if (!fp)
 		return false;
-	pt_report_summary(a, fp);
+	static const struct pt_summary_style full = { true, false, NULL };
+	pt_report_summary(a, fp, &full);
 	bool ok = !ferror(fp);
 	ok = fclose(fp) == 0 && ok;
 	if (ok)
