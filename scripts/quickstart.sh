@@ -1,6 +1,6 @@
 #!/bin/sh
 # The README's two quick-start commands:
-#   sh scripts/quickstart.sh demo   set up, build, analyze the bundled samples
+#   sh scripts/quickstart.sh demo   set up, build, install, analyze the bundled samples
 #   sh scripts/quickstart.sh test   set up, build with warnings as errors, run every test
 set -eu
 cd "$(dirname "$0")/.."
@@ -13,6 +13,8 @@ case "$what" in
 demo)
 	[ -f Makefile ] || ./configure -q
 	make -j"$(nproc)" >/dev/null
+	# pathtrace on PATH, man pathtrace, bash completion (make uninstall removes them)
+	make install >/dev/null
 	sh scripts/demo.sh
 	;;
 test)

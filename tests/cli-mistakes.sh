@@ -35,4 +35,5 @@ expect "a long -o path keeps the reason" 3 1 'cannot create the output directory
 "$PATHTRACE" help decode | grep -q '^usage: pathtrace decode' || { echo "FAIL pathtrace help decode"; status=1; }
 expect "help on no command" 2 2 'no help on "nosuch"' -- help nosuch
 expect "an unknown command" 2 2 'unknown command "analyse"' -- analyse "$S"
+expect "a missing directory is not silently a filter" 2 2 '"cn1" is not a file or directory here' -- analyze -o "$out/e" cn1 cn2
 exit $status

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -17,10 +18,16 @@
 
 static int explain(const struct pt_options *o, pt_report_fn report)
 {
+	if (strcmp(o->explain, "list") == 0) {
+		for (const char *const *n = pt_explain_names(); *n; n++)
+			printf("%s\n", *n);
+		return PT_EXIT_OK;
+	}
 	const char *text = pt_explain(o->explain);
 	if (!text) {
 		char err[PT_ERRBUF_SIZE];
-		snprintf(err, sizeof err, "no finding named \"%s\" (see doc/findings.md)", o->explain);
+		snprintf(err, sizeof err, "no finding named \"%s\" (pathtrace analyze --explain list names them all)",
+			 o->explain);
 		report(err);
 		return PT_EXIT_USAGE;
 	}

@@ -89,7 +89,15 @@ int main(int argc, char **argv)
 		return PT_EXIT_USAGE;
 	}
 	if (o.nfiles == 0 && !o.explain) {
-		report("no capture files given");
+		if (o.filter_start) {
+			/* The first word that is not a capture starts the filter: say which it was. */
+			char why[600];
+			snprintf(why, sizeof why, "no capture files given: \"%.200s\" is not a file or directory here, and "
+				 "the words from it on were taken for a filter", o.filter_start);
+			report(why);
+		} else {
+			report("no capture files given");
+		}
 		fprintf(stderr, "try: pathtrace %s --help\n", cmd);
 		pt_options_free(&o);
 		return PT_EXIT_USAGE;

@@ -58,7 +58,7 @@ static const struct opt {
 	  "POINT's clock runs SECONDS ahead of the reference (overrides the estimate)" },
 	{ "reference", 0, "POINT", CMD_ANALYZE, O_REFERENCE, "the point whose clock is true (first file)" },
 	{ "no-auto-offset", 0, NULL, CMD_ANALYZE, O_NO_AUTO_OFFSET, "do not estimate clock offsets" },
-	{ "explain", 0, "NAME", CMD_ANALYZE, O_EXPLAIN, "print what finding NAME means and exit" },
+	{ "explain", 0, "NAME", CMD_ANALYZE, O_EXPLAIN, "print what finding NAME means and exit (list: every name)" },
 	{ "no-plots", 0, NULL, CMD_ANALYZE, O_NO_PLOTS, "write no gnuplot scripts or charts" },
 	{ "verbose", 'v', NULL, CMD_ANALYZE, O_VERBOSE,
 	  "print the whole summary (points, every flow's paths, hops, all findings), not only the verdict" },
@@ -385,6 +385,8 @@ bool pt_options_parse(struct pt_options *o, int argc, const char *const *argv, c
 			o->files[o->nfiles++] = a;
 			continue;
 		}
+		if (!in_expression)
+			o->filter_start = a;
 		in_expression = true;
 		if (!append_word(&words, a)) {
 			free(words);

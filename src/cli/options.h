@@ -33,6 +33,7 @@ struct pt_options {
 	unsigned nfiles;
 	char *bpf;       /* the filter on the frame (-f and the words after the files, joined), or NULL */
 	char *inner_bpf; /* --inner: the filter on the innermost packet, or NULL */
+	const char *filter_start; /* the first word after the files taken for a filter, or NULL */
 	struct pt_decode_opts dec;
 
 	/* decode */
