@@ -716,6 +716,159 @@ START_TEST(test_super_frame_wire_len)
 }
 END_TEST
 
+
+/* ---- identity: packets that look alike ---- */
+
+/* An IPv6 TCP ACK 2001:db8::1 > ::2 with timestamps (val, ecr) and, when
+ * left != right, one SACK block. */
+static uint64_t v6_ack_fp(uint32_t tsval, uint32_t tsecr, uint32_t left, uint32_t right)
+{
+	uint8_t opts[24] = { 1, 1, 8, 10 };
+	size_t n = 12;
+	for (int i = 0; i < 4; i++) {
+		opts[4 + i] = (uint8_t)(tsval >> (24 - 8 * i));
+		opts[8 + i] = (uint8_t)(tsecr >> (24 - 8 * i));
+	}
+	if (left != right) {
+		static const uint8_t sack[4] = { 1, 1, 5, 10 };
+		memcpy(opts + 12, sack, 4);
+		for (int i = 0; i < 4; i++) {
+			opts[16 + i] = (uint8_t)(left >> (24 - 8 * i));
+			opts[20 + i] = (uint8_t)(right >> (24 - 8 * i));
+		}
+		n = 24;
+	}
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x86dd);
+	fb_ipv6(&f, 6, 1, 2);
+	fb_tcp(&f, 443, 50000, 0x10, opts, n);
+	fb_done(&f);
+	struct pt_digest g;
+	digest_of(&g, &f, 0, 0);
+	ck_assert_int_eq(g.kind, PT_DG_WHOLE);
+	ck_assert(!g.strong); /* no IP ID, no data: only time tells twins apart */
+	return g.fingerprint;
+}
+
+START_TEST(test_fingerprint_tcp_dupacks)
+{
+	/* Three dup-ACKs of one hole differ only in their SACK blocks. */
+	uint64_t a = v6_ack_fp(7, 9, 3000, 4000), b = v6_ack_fp(7, 9, 3000, 5000), c = v6_ack_fp(7, 9, 3000, 6000);
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_ne(b, c);
+	ck_assert_uint_ne(a, c);
+	ck_assert_uint_eq(v6_ack_fp(7, 9, 3000, 4000), a);
+	/* The echoed timestamp tells two ACKs apart too; no SACK is not an empty one. */
+	ck_assert_uint_ne(v6_ack_fp(7, 10, 0, 0), v6_ack_fp(7, 9, 0, 0));
+	ck_assert_uint_ne(v6_ack_fp(7, 9, 0, 0), a);
+}
+END_TEST
+
+/* ICMP fragmentation-needed from 192.0.2.1 to dst, quoting a UDP packet
+ * from quoted_src (IP ID quoted_id) to 198.51.100.7, MTU 1300. */
+static struct pt_digest frag_needed(uint32_t dst, uint32_t quoted_src, uint16_t quoted_sport, uint16_t quoted_id)
+{
+	struct fb f;
+	fb_init(&f);
+	fb_eth(&f, 0x0800);
+	fb_ipv4_ex(&f, 1, IP4(192, 0, 2, 1), dst, 77, 0, NULL, 0);
+	fb_icmp(&f, 3, 4, 1300);
+	fb_ipv4_ex(&f, 17, quoted_src, IP4(198, 51, 100, 7), quoted_id, 0x4000, NULL, 0);
+	fb_udp(&f, quoted_sport, 9000);
+	fb_done(&f);
+	struct pt_digest g;
+	digest_of(&g, &f, 0, 0);
+	ck_assert_uint_eq(g.icmp_mtu, 1300);
+	return g;
+}
+
+START_TEST(test_fingerprint_icmp_error_across_nat)
+{
+	const uint32_t fip = IP4(203, 0, 113, 10), vm = IP4(10, 0, 0, 5);
+	struct pt_digest out = frag_needed(fip, fip, 40500, 0x4242);
+	/* The NAT translates the error and the packet it quotes back (address, port too). */
+	struct pt_digest in = frag_needed(vm, vm, 1025, 0x4242);
+	ck_assert_uint_eq(out.fingerprint, in.fingerprint);
+	ck_assert(out.strong); /* the router's IPv4 ID */
+	/* About another packet: another message. */
+	ck_assert_uint_ne(frag_needed(fip, fip, 40500, 0x4243).fingerprint, out.fingerprint);
+}
+END_TEST
+
+/* The tag of a frame built by build: kind and id. */
+static void tag_of(void (*build)(struct fb *), uint8_t kind, uint32_t id)
+{
+	struct fb f;
+	struct pt_digest g;
+	fb_init(&f);
+	build(&f);
+	fb_ipv4(&f, 17, IP4(10, 0, 0, 11), IP4(10, 0, 0, 12));
+	fb_udp(&f, 1, 2);
+	fb_zero(&f, 8);
+	fb_done(&f);
+	digest_of(&g, &f, 0, 0);
+	ck_assert_uint_eq(g.tag_kind, kind);
+	ck_assert_uint_eq(g.tag_id, id);
+}
+
+static void bare(struct fb *f)
+{
+	fb_eth(f, 0x0800);
+}
+
+static void vlan10(struct fb *f)
+{
+	fb_eth(f, 0x8100);
+	fb_vlan(f, 10, 0x0800);
+}
+
+static void qinq(struct fb *f)
+{
+	fb_eth(f, 0x88a8);
+	fb_vlan(f, 300, 0x8100);
+	fb_vlan(f, 10, 0x0800);
+}
+
+/* VXLAN 100 over an underlay tagged 50: the VNI, not the underlay's VLAN. */
+static void vxlan_over_vlan(struct fb *f)
+{
+	fb_eth(f, 0x8100);
+	fb_vlan(f, 50, 0x0800);
+	fb_ipv4(f, 17, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2));
+	fb_udp(f, 33333, 4789);
+	fb_vxlan(f, 100);
+	fb_eth(f, 0x0800);
+}
+
+static void gre_key2(struct fb *f)
+{
+	fb_eth(f, 0x0800);
+	fb_ipv4(f, 47, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2));
+	fb_gre(f, 0x2000, 0x6558, 2);
+	fb_eth(f, 0x0800);
+}
+
+/* NVGRE: VSID 5001 and a per-flow hash 0x5a in the key. */
+static void nvgre(struct fb *f)
+{
+	fb_eth(f, 0x0800);
+	fb_ipv4(f, 47, IP4(192, 0, 2, 1), IP4(192, 0, 2, 2));
+	fb_gre(f, 0x2000, 0x6558, 5001u << 8 | 0x5a);
+	fb_eth(f, 0x0800);
+}
+
+START_TEST(test_digest_tenant_tag)
+{
+	tag_of(bare, PT_ID_NONE, 0);
+	tag_of(vlan10, PT_ID_VLAN, 10);
+	tag_of(qinq, PT_ID_VLAN, 10);
+	tag_of(vxlan_over_vlan, PT_ID_VNI, 100);
+	tag_of(gre_key2, PT_ID_GRE_KEY, 2);
+	tag_of(nvgre, PT_ID_GRE_KEY, 5001);
+}
+END_TEST
+
 Suite *pt_match_suite(void)
 {
 	Suite *s = suite_create("match");
@@ -734,6 +887,11 @@ Suite *pt_match_suite(void)
 	tcase_add_test(tc, test_match_outer_fragments);
 	tcase_add_test(tc, test_match_expire_window);
 	tcase_add_test(tc, test_super_frame_wire_len);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("identity");
+	tcase_add_test(tc, test_fingerprint_tcp_dupacks);
+	tcase_add_test(tc, test_fingerprint_icmp_error_across_nat);
+	tcase_add_test(tc, test_digest_tenant_tag);
 	suite_add_tcase(s, tc);
 	/* One packet at 300 points folds 44850 pairs, each found by a linear
 	 * search of the flow's pairs: ~2 s plain, ~10 s under ASan. */
