@@ -8,7 +8,8 @@ died for its size, the verdict must be the one the whole set gives: at least one
 per drop hop error-level mtu.* finding, each on a drop hop, with the manifest's usable MTU, and
 for a tunnel network both fixes in the advice. A filter that keeps none of those flows must give
 no error-level mtu.* finding. (A filter applies past VLAN tags and inside tunnels too: "icmp"
-keeps the tenant's pings on an OVS bridge's tagged port and on the underlay.)
+keeps the tenant's pings on an OVS bridge's tagged port and on the underlay; "host <sender>" does
+not keep the sender's packets past a NAT that rewrites its address.)
 Prints one line per check and a closing 'N passed, N failed' line.
 """
 import csv
@@ -22,8 +23,9 @@ from lab_manifest import read_manifest  # noqa: E402
 OVERHEAD = {"vxlan": 50, "geneve": 50, "gre": 42}
 
 
-def keeps(flt, flow):
-    """Whether filter flt keeps the packets of manifest flow `flow`."""
+def keeps(flt, flow, nats=()):
+    """Whether filter flt keeps the packets of manifest flow `flow` (all the way: a host filter
+    on an address that a `nat` record rewrites keeps them only up to the translation)."""
     if flt in ("", "not arp"):
         return True
     if flt == "ip":
@@ -33,7 +35,7 @@ def keeps(flt, flow):
     if flt == "icmp6":
         return flow["proto"] in ("icmp", "icmpv6") and ":" in flow["src"]
     if flt.startswith("host "):
-        return flt[5:] in (flow["src"], flow["dst"])
+        return flt[5:] in (flow["src"], flow["dst"]) and not any(n["orig"] == flt[5:] for n in nats)
     raise ValueError(flt)
 
 
@@ -43,6 +45,7 @@ def main():
     flows = {kv["id"]: kv for t, kv in man if t == "flow"}
     drops = [kv for t, kv in man if t == "drop" and kv.get("reason") == "mtu" and kv.get("size_gt")]
     usable = [kv for t, kv in man if t == "usable_mtu"]
+    nats = [kv for t, kv in man if t == "nat"]
     scen = next((kv for t, kv in man if t == "scenario"), {})
     if not drops:
         print("0 passed, 0 failed (no oversize drop in this scenario)")
@@ -69,7 +72,7 @@ def main():
             continue
         with open(os.path.join(od, "findings.csv"), newline="") as f:
             errors = [x for x in csv.DictReader(f) if x["severity"] == "error" and x["name"].startswith("mtu.")]
-        kept = [d for d in drops if keeps(flt, flows[d["flow"]])]
+        kept = [d for d in drops if keeps(flt, flows[d["flow"]], nats)]
         hops = sorted({(d["from"], d["to"]) for d in kept})
         if not kept:
             check(not errors, f"filter '{flt}' keeps no flow that died for its size: no mtu error "
