@@ -1144,10 +1144,13 @@ END_TEST
 /* One packet of a two-tenant network: tenant t (0 A, 1 B) at point p, on
  * the taps 0 (A) and 1 (B) untagged, p2 br-int (VLAN 1 / 2), p3 the wire
  * (VNI 100 / 200), p4 the other host's br-int (VLAN 7 / 3). */
+static uint8_t wire_kind = PT_ID_VNI; /* or PT_ID_GRE_KEY: keys 1 and 2 on the wire */
+
 static struct feed_pkt tenant_pkt(unsigned tenant, uint32_t point, int64_t ts, uint16_t id, uint64_t tag)
 {
-	static const uint8_t kinds[5] = { PT_ID_NONE, PT_ID_NONE, PT_ID_VLAN, PT_ID_VNI, PT_ID_VLAN };
-	static const uint32_t ids[2][5] = { { 0, 0, 1, 100, 7 }, { 0, 0, 2, 200, 3 } };
+	const uint8_t kinds[5] = { PT_ID_NONE, PT_ID_NONE, PT_ID_VLAN, wire_kind, PT_ID_VLAN };
+	const uint32_t wire = wire_kind == PT_ID_VNI ? 100 : 1;
+	const uint32_t ids[2][5] = { { 0, 0, 1, wire, 7 }, { 0, 0, 2, 2 * wire, 3 } };
 	return (struct feed_pkt){ .point = point, .ts = ts, .src = FEED_IP(10, 0, 0, 11), .dst = FEED_IP(10, 0, 0, 12),
 				  .sport = 40000, .dport = 53, .ip_id = id, .df = true, .tag = tag,
 				  .tag_kind = kinds[point], .tag_id = ids[tenant][point] };
@@ -1159,6 +1162,34 @@ static void tenant_send(unsigned tenant, int64_t ts, uint16_t id, uint64_t tag)
 	for (unsigned k = 0; k < 4; k++)
 		rig_feed(tenant_pkt(tenant, path[k], ts + US(20) * k, id, tag));
 }
+
+/* Two networks on GRE keys 1 and 2 (Neutron's segmentation ids): the same. */
+START_TEST(test_match_tenants_apart_gre)
+{
+	wire_kind = PT_ID_GRE_KEY;
+	rig_init(5);
+	tenant_send(0, 0, 100, 10);
+	tenant_send(1, US(100), 500, 50);
+	for (int k = 0; k < 2; k++) {
+		tenant_send(0, MS(100) + MS(10) * k, 0, 99);
+		tenant_send(1, MS(100) + MS(10) * k + US(100), 0, 99);
+	}
+	rig_finish();
+	ck_assert_uint_eq(r.m.flows.n, 2);
+	struct pt_flow *a = pt_flows_by_id(&r.m.flows, 1), *b = pt_flows_by_id(&r.m.flows, 2);
+	ck_assert_uint_eq(a->packets, 3);
+	ck_assert_uint_eq(b->packets, 3);
+	ck_assert_uint_eq(a->tenant_kind, PT_ID_GRE_KEY);
+	ck_assert_uint_eq(a->tenant_id, 1);
+	ck_assert_uint_eq(b->tenant_id, 2);
+	ck_assert_ptr_nonnull(SIG(a, 0, 2, 3, 4));
+	ck_assert_ptr_nonnull(SIG(b, 1, 2, 3, 4));
+	for (unsigned p = 0; p < 5; p++)
+		ck_assert_uint_eq(r.pts.v[p].stats.duplicates, 0);
+	wire_kind = PT_ID_VNI;
+	rig_free();
+}
+END_TEST
 
 START_TEST(test_match_tenants_apart)
 {
@@ -1277,6 +1308,7 @@ Suite *pt_match_suite(void)
 	tcase_add_test(tc, test_match_tcp_new_id_own_packet);
 	tcase_add_test(tc, test_match_tcp_resegmented_one_loss);
 	tcase_add_test(tc, test_match_tenants_apart);
+	tcase_add_test(tc, test_match_tenants_apart_gre);
 	tcase_add_test(tc, test_match_tenant_one_network_many_tags);
 	tcase_add_test(tc, test_match_tenant_mixed_point);
 	suite_add_tcase(s, tc);
