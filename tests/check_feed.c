@@ -72,7 +72,7 @@ void feed_digest(struct pt_digest *g, const struct feed_pkt *p)
 	g->tag_id = p->tag_id;
 	g->carrier_src = p->carrier_src;
 	g->carrier_dst = p->carrier_dst;
-	g->has_ifindex = p->sll2;
+	g->has_ifindex = g->cooked = p->sll2;
 	/* As pt_identity_strong: a non-zero IPv4 ID, a SYN or TCP data. */
 	g->strong = (!p->ipv6 && p->ip_id != 0) || (proto == 6 && (g->payload_len > 0 || (g->tcp_flags & 0x02)));
 	if (proto == 6 && g->payload_len > 0 && !(g->tcp_flags & 0x02)) {

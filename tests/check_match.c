@@ -1274,6 +1274,34 @@ START_TEST(test_match_tenant_mixed_point)
 }
 END_TEST
 
+START_TEST(test_match_cooked_point_copies)
+{
+	/* -i any shows a packet on the VXLAN device and on the NIC under it:
+	 * two tags, one packet (a copy). On one device two tags are two
+	 * networks' packets, even microseconds apart. */
+	rig_init(2);
+	struct feed_pkt p = { .point = 0, .ts = 0, .ipv6 = true, .tag = 3, .sll2 = true };
+	rig_feed(p);
+	p.ts = US(4);
+	p.tag_kind = PT_ID_VNI;
+	p.tag_id = 100;
+	rig_feed(p);
+	p = (struct feed_pkt){ .point = 1, .ts = MS(1), .ipv6 = true, .sport = 9, .tag = 4, .tag_kind = PT_ID_VLAN,
+			       .tag_id = 1 };
+	rig_feed(p);
+	p.ts += US(4);
+	p.tag_id = 2;
+	rig_feed(p);
+	rig_finish();
+	ck_assert_uint_eq(r.pts.v[0].stats.duplicates, 1);
+	ck_assert_uint_eq(r.pts.v[1].stats.duplicates, 0);
+	ck_assert_uint_eq(flow_n(1, 1, 1)->sightings, 2);
+	ck_assert_uint_eq(flow_n(2, 1, 1)->sightings, 1);
+	ck_assert_uint_eq(flow_n(3, 1, 1)->sightings, 1);
+	rig_free();
+}
+END_TEST
+
 Suite *pt_match_suite(void)
 {
 	Suite *s = suite_create("match");
@@ -1311,6 +1339,7 @@ Suite *pt_match_suite(void)
 	tcase_add_test(tc, test_match_tenants_apart_gre);
 	tcase_add_test(tc, test_match_tenant_one_network_many_tags);
 	tcase_add_test(tc, test_match_tenant_mixed_point);
+	tcase_add_test(tc, test_match_cooked_point_copies);
 	suite_add_tcase(s, tc);
 	/* One packet at 300 points folds 44850 pairs, each found by a linear
 	 * search of the flow's pairs: ~2 s plain, ~10 s under ASan. */

@@ -45,7 +45,7 @@ enum pt_again pt_sighting_again(const struct pt_matcher *m, const struct pt_sigh
 	if (!s->returned && src && src == s->carrier_dst && src != s->carrier_src)
 		return PT_AGAIN_RETURNED;
 	/* An -i any capture shows one packet on several devices, tagged on some. */
-	if (!g->has_ifindex && (s->tag_kind != g->tag_kind || s->tag_id != g->tag_id))
+	if (!g->cooked && (s->tag_kind != g->tag_kind || s->tag_id != g->tag_id))
 		return PT_AGAIN_NEW;
 	int64_t window = g->strong ? m->cfg.dup_ns : pt_copy_window(m, in->point);
 	int64_t d = in->ts - s->ts;

@@ -121,6 +121,7 @@ void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8
 	g->len = len;
 	g->caplen = caplen;
 	g->status = (uint8_t)d->status;
+	g->cooked = d->nlayers && (d->layers[0].proto == PT_P_SLL || d->layers[0].proto == PT_P_SLL2);
 	if (d->nlayers && d->layers[0].proto == PT_P_SLL2 && caplen >= 8) {
 		g->has_ifindex = true;
 		g->ifindex = (uint32_t)frame[4] << 24 | (uint32_t)frame[5] << 16 | (uint32_t)frame[6] << 8 | frame[7];

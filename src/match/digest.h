@@ -34,6 +34,7 @@ struct pt_digest {
 	uint8_t status;         /* enum pt_status */
 	uint8_t kind;           /* enum pt_digest_kind */
 	bool has_ifindex;       /* LINUX_SLL2 */
+	bool cooked;            /* LINUX_SLL or SLL2: an -i any capture, many devices at one point */
 	uint32_t ifindex;
 	uint64_t encap_bits;    /* bit per enum pt_proto; PT_P_IPV4 for IP-in-IP */
 	uint16_t vlan_count;

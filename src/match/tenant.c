@@ -19,8 +19,8 @@
  * An untagged segment that turns out to carry two classes that are apart (a
  * decapsulating device shared by all VNIs) is mixed: it stops telling the
  * network, and its frames are attributed packet by packet, by the tagged
- * sightings of the same packet elsewhere. -i any captures (LINUX_SLL2) hold
- * several interfaces in one point: they have no segments at all. */
+ * sightings of the same packet elsewhere. -i any captures (Linux cooked
+ * headers) hold several interfaces in one point: they have no segments. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -126,7 +126,7 @@ static uint32_t recent(struct pt_tenants *t, uint32_t point, uint8_t kind, uint3
 uint32_t pt_tenant_segment(struct pt_matcher *m, const struct pt_digest *g)
 {
 	struct pt_tenants *t = &m->tenants;
-	if (g->has_ifindex || g->kind == PT_DG_NOT_IP)
+	if (g->cooked || g->kind == PT_DG_NOT_IP)
 		return 0;
 	if (g->point < t->nrecent) {
 		const struct pt_recent_segment *r = &t->recent[g->point];
