@@ -251,20 +251,26 @@ void pt_tenant_admit(struct pt_matcher *m, struct pt_record *r, uint32_t seg, bo
 	bool tagged = pt_segment_tagged(m, seg);
 	if (!sc)
 		return;
-	if (!rc || (!r->cls_tagged && tagged && !strong)) {
-		r->cls = sc; /* a tag tells the network better than an untagged point */
+	if (!rc) {
+		r->cls = sc;
 	} else if (rc != sc && !pt_tenant_apart(m, rc, sc)) {
 		if (strong)
-			r->cls = pt_tenant_join(m, rc, sc);
-	} else if (rc != sc) {
+			r->cls = pt_tenant_join(m, rc, sc); /* learnt: one network */
+		else if (tagged && !r->cls_tagged)
+			r->cls = sc; /* a tag tells the network better than an untagged point */
+	} else if (rc != sc && strong) {
+		/* Apart, and one packet crossed both (pt_tenant_fits let it): the
+		 * untagged side carries both networks. */
 		if (!tagged) {
 			pt_tenant_mix(m, seg);
 			return;
 		}
-		for (unsigned i = 0; i < r->nsight; i++)
-			if (pt_tenant_of(m, r->s[i].segment) == rc && !pt_segment_tagged(m, r->s[i].segment))
-				pt_tenant_mix(m, r->s[i].segment);
-		r->cls = sc;
+		if (!r->cls_tagged) {
+			for (unsigned i = 0; i < r->nsight; i++)
+				if (pt_tenant_of(m, r->s[i].segment) == rc && !pt_segment_tagged(m, r->s[i].segment))
+					pt_tenant_mix(m, r->s[i].segment);
+			r->cls = sc;
+		}
 	}
 	r->cls_tagged = r->cls_tagged || tagged;
 }
