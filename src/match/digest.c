@@ -80,12 +80,15 @@ static void tenant_tag(const struct pt_decoded *d, const struct pt_ip *ip, struc
 	}
 }
 
+/* An address (4, 6 or 16 bytes) as a 64-bit value that tells addresses apart. */
 static uint64_t hash_addr(const uint8_t *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h | 1; /* never 0: 0 means unknown */
+	uint64_t a = 0, b = 0;
+	memcpy(&a, p, n < 8 ? n : 8);
+	if (n > 8)
+		memcpy(&b, p + 8, n - 8);
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ n) * 0xff51afd7ed558ccdull;
+	return (h ^ h >> 29) | 1; /* never 0: 0 means unknown */
 }
 
 static void carrier(const struct pt_decoded *d, const uint8_t *frame, struct pt_digest *g)
