@@ -48,7 +48,7 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 from scapy.packet import Raw  # noqa: E402
 from scapy.layers.l2 import GRE  # noqa: E402
-from scapy.layers.inet import IP, TCP, UDP, ICMP, IPerror, UDPerror, TCPerror  # noqa: E402
+from scapy.layers.inet import IP, TCP, UDP, ICMP, IPerror  # noqa: E402
 from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest, ICMPv6EchoReply  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
@@ -1462,10 +1462,10 @@ def sc_tlp():
     ]
     sc.hops = [Hop(10, 2), Hop(30, 4, rin=F + R, extra_ms={F: 20}), Hop(25, 3)]
     t = BASE_NS + 1 * MS
-    for k, (cip, sip) in enumerate((("10.71.0.5", "198.51.100.71"), ("2001:db8:71::5", "2001:db8:99::71"))):
-        c = sc.side("tlp%d-c2s" % (k + 4 if k == 0 else 6), F, cip, 41000 + k)
-        s_ = sc.side("tlp%d-s2c" % (k + 4 if k == 0 else 6), R, sip, 443)
-        what = "TLS-like upload over IPv%d with a spurious tail-loss probe" % (4 if k == 0 else 6)
+    for k, (v, cip, sip) in enumerate(((4, "10.71.0.5", "198.51.100.71"), (6, "2001:db8:71::5", "2001:db8:99::71"))):
+        c = sc.side("tlp%d-c2s" % v, F, cip, 41000 + k)
+        s_ = sc.side("tlp%d-s2c" % v, R, sip, 443)
+        what = "TLS-like upload over IPv%d with a spurious tail-loss probe" % v
         sc.flow(c.fid, "tcp", cip, c.port, sip, 443, what + " (client to server)", F)
         sc.flow(s_.fid, "tcp", sip, 443, cip, c.port, what + " (server to client)", R)
         t = tcp_open(sc.sim, c, s_, t, 1460)
