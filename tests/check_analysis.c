@@ -175,6 +175,49 @@ START_TEST(test_clock_unknown_one_way)
 }
 END_TEST
 
+/* Host b's clock runs 250 ms ahead and gains 40 us every second (40 ppm)
+ * over a minute of pings both ways, 100 us on the wire: the offset at
+ * mid-capture and the drift are found, and every hop's latency is
+ * corrected at its own time (a constant offset would smear it by +-1.2 ms). */
+START_TEST(test_clock_drift)
+{
+	struct scenario s;
+	static const char *const names[] = { "a-eth0", "b-eth0" };
+	sc_init(&s, 2, names);
+	const int64_t wire = US(100);
+	const double drift = 40e-6;
+	for (int i = 0; i < 600; i++) {
+		int64_t t = MS(100) * i + 1;
+		int64_t r = t + MS(50);
+		/* b's stamp of a true time T: T + 250 ms + drift * T */
+		int64_t at_b = t + wire + MS(250) + (int64_t)llround(drift * (double)(t + wire));
+		int64_t rb = r + MS(250) + (int64_t)llround(drift * (double)r);
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .src = A, .dst = B, .sport = 1000, .dport = 2000,
+					      .ip_id = (uint16_t)i, .tag = 1 });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = at_b, .src = A, .dst = B, .sport = 1000, .dport = 2000,
+					      .ip_id = (uint16_t)i, .tag = 1 });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = rb, .src = B, .dst = A, .sport = 2000, .dport = 1000,
+					      .ip_id = (uint16_t)(1000 + i), .tag = 2 });
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = r + wire, .src = B, .dst = A, .sport = 2000, .dport = 1000,
+					      .ip_id = (uint16_t)(1000 + i), .tag = 2 });
+	}
+	const struct pt_analysis *a = sc_run(&s, 0);
+	const struct pt_point_clock *c = &a->points->v[1].clock;
+	ck_assert(c->known);
+	ck_assert_double_eq_tol(c->drift, drift, 1e-6);
+	/* At the middle of the capture (about 30 s) the offset is 250 ms + 30 s * 40 ppm. */
+	double want = 0.25 + drift * (double)a->clock_mid / 1e9;
+	ck_assert_double_eq_tol(c->offset_s, want, 20e-6);
+	const struct pt_flow *f = flow_of(a, A, 1000, B, 2000);
+	const struct pt_hop *h = hop_of(a, f->id, 0, 1);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_double_eq_tol(h->p50_us, 100, 10);
+	ck_assert_double_eq_tol(h->min_us, 100, 20);
+	ck_assert_double_eq_tol(h->max_us, 100, 20);
+	sc_free(&s);
+}
+END_TEST
+
 /* A given offset overrides the estimate and is reported as given. */
 START_TEST(test_clock_offset_given)
 {
@@ -732,6 +775,7 @@ Suite *pt_analysis_suite(void)
 	tcase_add_test(tc, test_clock_offset_two_way);
 	tcase_add_test(tc, test_clock_offset_given);
 	tcase_add_test(tc, test_clock_unknown_one_way);
+	tcase_add_test(tc, test_clock_drift);
 	tcase_add_test(tc, test_path_order_both_directions);
 	tcase_add_test(tc, test_loss_on_one_hop);
 	tcase_add_test(tc, test_no_loss_where_not_capturing);

@@ -95,6 +95,7 @@ struct pt_analysis {
 	uint64_t packets;
 	int64_t now;               /* the latest timestamp seen */
 	unsigned reference;        /* owner: clock */
+	int64_t clock_mid;         /* when the clocks' offsets hold (owner: clock) */
 	struct pt_path *paths;     /* paths[flow id - 1] (owner: order) */
 	struct pt_flow **by_pair;  /* flows sorted by (version, src, dst) (owner: order) */
 	struct pt_hops hops;       /* owner: hops */

@@ -18,11 +18,13 @@
 #include "base/grow.h"
 #include "base/stats.h"
 
-/* One estimate of off_hi - off_lo, with its uncertainty. */
+/* One estimate of off_hi - off_lo at the middle of the capture, with its
+ * uncertainty and how fast it moves (a drifting clock). */
 struct edge {
 	uint32_t lo, hi;
 	double theta, u;
-	size_t seq; /* first estimate wins among equally certain ones */
+	double drift; /* s per s */
+	size_t seq;   /* first estimate wins among equally certain ones */
 };
 
 struct edges {
@@ -65,6 +67,120 @@ static const struct pt_flow *reverse_of(const struct pt_analysis *a, const struc
 	return r != f ? r : NULL;
 }
 
+/* The middle of every capture's span: where a drifting clock's offset is
+ * given, so that the constant it stands for is off least over the run. */
+static int64_t capture_middle(const struct pt_analysis *a)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t p = 0; p < a->points->n; p++) {
+		const struct pt_point_stats *s = &a->points->v[p].stats;
+		if (!s->packets)
+			continue;
+		lo = s->first_ts < lo ? s->first_ts : lo;
+		hi = s->last_ts > hi ? s->last_ts : hi;
+	}
+	return lo <= hi ? lo + (hi - lo) / 2 : 0;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* A drift is believed when the line spans this long and moves further
+ * than the estimates' own uncertainty over it. */
+#define DRIFT_MIN_SPAN_S 10.0
+#define DRIFT_MIN_BINS 3
+
+/* The two directions of a pair, bin by bin on a common grid. */
+struct twoway_bin {
+	int64_t start;
+	int64_t fmin, fmax, rmin, rmax;
+	bool f, r;
+};
+
+static void add_bins(struct twoway_bin *v, size_t *n, const struct pt_pair_trend *tr, int64_t w, bool forward)
+{
+	for (unsigned k = 0; k < PT_TREND_BINS; k++) {
+		if (!(tr->used & 1u << k))
+			continue;
+		int64_t start = pt_trend_bin_start(tr, k, w);
+		size_t i = 0;
+		while (i < *n && v[i].start != start)
+			i++;
+		if (i == *n)
+			v[(*n)++] = (struct twoway_bin){ .start = start };
+		struct twoway_bin *b = &v[i];
+		int64_t *mn = forward ? &b->fmin : &b->rmin, *mx = forward ? &b->fmax : &b->rmax;
+		bool *have = forward ? &b->f : &b->r;
+		if (!*have || tr->min[k] < *mn)
+			*mn = tr->min[k];
+		if (!*have || tr->max[k] > *mx)
+			*mx = tr->max[k];
+		*have = true;
+	}
+}
+
+/* off_hi - off_lo as a line through the minimum-delay estimate of each
+ * stretch of time both directions crossed: theta at mid, its uncertainty (the
+ * median of the stretches') and the slope. False without enough stretches. */
+static bool trend_line(const struct pt_pair *pf, const struct pt_pair *pr, int64_t mid, double *theta, double *u,
+		       double *drift)
+{
+	if (!pf->trend || !pr->trend)
+		return false;
+	int64_t w = pf->trend->width > pr->trend->width ? pf->trend->width : pr->trend->width;
+	struct twoway_bin v[2 * PT_TREND_BINS];
+	size_t n = 0;
+	add_bins(v, &n, pf->trend, w, true);
+	add_bins(v, &n, pr->trend, w, false);
+	double x[2 * PT_TREND_BINS], y[2 * PT_TREND_BINS], uu[2 * PT_TREND_BINS];
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct twoway_bin *b = &v[i];
+		if (!b->f || !b->r)
+			continue;
+		if (b->fmin >= b->rmax) {
+			y[m] = ((double)b->fmin + (double)b->rmax) / 2e9;
+			uu[m] = ((double)b->fmin - (double)b->rmax) / 2e9;
+		} else if (b->rmin >= b->fmax) {
+			y[m] = ((double)b->rmin + (double)b->fmax) / 2e9;
+			uu[m] = ((double)b->rmin - (double)b->fmax) / 2e9;
+		} else {
+			continue;
+		}
+		x[m++] = (double)(b->start + w / 2 - mid) / 1e9;
+	}
+	if (m < DRIFT_MIN_BINS)
+		return false;
+	double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, lo = x[0], hi = x[0];
+	for (size_t i = 0; i < m; i++) {
+		double wt = 1 / ((uu[i] + 1e-6) * (uu[i] + 1e-6));
+		sw += wt;
+		sx += wt * x[i];
+		sy += wt * y[i];
+		sxx += wt * x[i] * x[i];
+		sxy += wt * x[i] * y[i];
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	double det = sw * sxx - sx * sx;
+	qsort(uu, m, sizeof *uu, cmp_double);
+	*u = uu[m / 2];
+	if (hi - lo < DRIFT_MIN_SPAN_S || det <= 0)
+		return false;
+	double slope = (sw * sxy - sx * sy) / det;
+	if (fabs(slope) * (hi - lo) <= 2 * *u + 1e-6) {
+		*drift = 0;
+		*theta = sy / sw;
+	} else {
+		*drift = slope;
+		*theta = (sy - slope * sx) / sw;
+	}
+	return true;
+}
+
 static void collect_edges(const struct pt_analysis *a, struct edges *es)
 {
 	const struct pt_flows *flows = &a->match.flows;
@@ -95,8 +211,10 @@ static void collect_edges(const struct pt_analysis *a, struct edges *es)
 			const struct pt_pair *pr = pt_flow_pair(r, pf->a, pf->b);
 			if (!pr || !is_hop(a, pf->a) || !is_hop(a, pf->b))
 				continue;
-			double theta, u;
-			if (pf->min >= pr->max) {
+			double theta, u, drift = 0;
+			if (trend_line(pf, pr, a->clock_mid, &theta, &u, &drift)) {
+				/* a long capture: the estimate of each stretch, as a line */
+			} else if (pf->min >= pr->max) {
 				theta = ((double)pf->min + (double)pr->max) / 2e9;
 				u = ((double)pf->min - (double)pr->max) / 2e9;
 			} else if (pr->min >= pf->max) {
@@ -112,7 +230,7 @@ static void collect_edges(const struct pt_analysis *a, struct edges *es)
 			if (!v)
 				return;
 			es->v = v;
-			es->v[es->n] = (struct edge){ pf->a, pf->b, theta, u, es->n };
+			es->v[es->n] = (struct edge){ pf->a, pf->b, theta, u, drift, es->n };
 			es->n++;
 		}
 	}
@@ -182,7 +300,8 @@ static void graph_free(struct graph *g)
 }
 
 /* Dijkstra from the reference over accumulated uncertainty. */
-static void chain_offsets(const struct pt_analysis *a, const struct graph *g, double *dist, double *off, int *via)
+static void chain_offsets(const struct pt_analysis *a, const struct graph *g, double *dist, double *off, double *dr,
+			  int *via)
 {
 	size_t n = a->points->n;
 	bool *done = calloc(n, sizeof *done);
@@ -207,6 +326,7 @@ static void chain_offsets(const struct pt_analysis *a, const struct graph *g, do
 				dist[j] = d;
 				/* theta is off_hi - off_lo */
 				off[j] = (uint32_t)best == x->lo ? off[best] + x->theta : off[best] - x->theta;
+				dr[j] = (uint32_t)best == x->lo ? dr[best] + x->drift : dr[best] - x->drift;
 				via[j] = (int)best;
 			}
 		}
@@ -219,7 +339,8 @@ static void chain_offsets(const struct pt_analysis *a, const struct graph *g, do
  * first, each point joins the clock of an earlier one whose offset lies
  * within both uncertainties, or starts a clock of its own; the reference's
  * clock is the true one, so small estimates against it are not applied. */
-static void snap_to_clock_domains(struct pt_analysis *a, const double *off, const double *dist, const int *via)
+static void snap_to_clock_domains(struct pt_analysis *a, const double *off, const double *dr, const double *dist,
+				  const int *via)
 {
 	size_t n = a->points->n, k = 0;
 	size_t *by_certainty = malloc((n ? n : 1) * sizeof *by_certainty);
@@ -239,6 +360,8 @@ static void snap_to_clock_domains(struct pt_analysis *a, const double *off, cons
 		c->via = via[i];
 		c->uncert_s = isfinite(dist[i]) ? dist[i] : NAN;
 		c->offset_s = 0;
+		c->drift = 0;
+		c->drift_t0 = a->clock_mid;
 		c->known = false;
 	}
 	for (size_t x = 0; x < k; x++) {
@@ -246,11 +369,13 @@ static void snap_to_clock_domains(struct pt_analysis *a, const double *off, cons
 		struct pt_point_clock *c = &a->points->v[i].clock;
 		c->known = true;
 		c->offset_s = off[i];
+		c->drift = dr[i];
 		for (size_t y = 0; y < x; y++) {
 			size_t j = by_certainty[y];
 			/* Files read shifted apart are other clocks, however close the rest. */
 			if (a->points->v[j].clock.shift_ns == c->shift_ns && fabs(off[i] - off[j]) <= dist[i] + dist[j]) {
 				c->offset_s = a->points->v[j].clock.offset_s;
+				c->drift = a->points->v[j].clock.drift;
 				break;
 			}
 		}
@@ -336,6 +461,8 @@ static void adopt_host_clocks(struct pt_analysis *a)
 		c->via = (int)host[b];
 		c->offset_s = h->offset_s;
 		c->uncert_s = h->uncert_s;
+		c->drift = h->drift;
+		c->drift_t0 = h->drift_t0;
 	}
 	free(best);
 	free(host);
@@ -410,14 +537,14 @@ static void clock_findings(struct pt_analysis *a)
 			unknown_clock_finding(a, p);
 	for (size_t p = 0; p < a->points->n; p++) {
 		const struct pt_point_clock *c = &a->points->v[p].clock;
-		if (p == a->reference || !c->known || (c->offset_s == 0 && !c->forced))
+		if (p == a->reference || !c->known || (c->offset_s == 0 && c->drift == 0 && !c->forced))
 			continue;
 		struct pt_finding *f = pt_findings_add(&a->findings, PT_F_CLOCK_OFFSET, PT_SEV_INFO);
 		if (!f)
 			return;
 		f->point = (long)p;
 		f->u.clock = (struct pt_f_clock){ c->offset_s, c->uncert_s, c->forced, c->via,
-						   (double)c->shift_ns / 1e9, c->shift_via, c->shift_packets };
+						   (double)c->shift_ns / 1e9, c->shift_via, c->shift_packets, c->drift };
 	}
 }
 
@@ -427,25 +554,27 @@ void pt_clock_done(struct pt_analysis *a)
 	if (!n)
 		return;
 	a->reference = reference_point(a);
+	a->clock_mid = capture_middle(a);
 	struct edges es = { NULL, 0, 0 };
 	if (!a->cfg.no_auto_offset)
 		collect_edges(a, &es);
 	struct graph g = { NULL, NULL, NULL };
-	double *dist = malloc(n * sizeof *dist), *off = malloc(n * sizeof *off);
+	double *dist = malloc(n * sizeof *dist), *off = malloc(n * sizeof *off), *dr = malloc(n * sizeof *dr);
 	int *via = malloc(n * sizeof *via);
-	if (dist && off && via && graph_make(&g, &es, n)) {
+	if (dist && off && dr && via && graph_make(&g, &es, n)) {
 		for (size_t i = 0; i < n; i++) {
 			dist[i] = INFINITY;
-			off[i] = 0;
+			off[i] = dr[i] = 0;
 			via[i] = -1;
 		}
-		chain_offsets(a, &g, dist, off, via);
-		snap_to_clock_domains(a, off, dist, via);
+		chain_offsets(a, &g, dist, off, dr, via);
+		snap_to_clock_domains(a, off, dr, dist, via);
 		adopt_host_clocks(a);
 	}
 	graph_free(&g);
 	free(dist);
 	free(off);
+	free(dr);
 	free(via);
 	free(es.v);
 	add_shifts(a);
@@ -455,6 +584,7 @@ void pt_clock_done(struct pt_analysis *a)
 			continue;
 		pt->clock.offset_s = pt->given_offset_s;
 		pt->clock.uncert_s = 0;
+		pt->clock.drift = 0;
 		pt->clock.known = true;
 		pt->clock.forced = true;
 	}

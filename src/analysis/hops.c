@@ -25,14 +25,27 @@ static int64_t *corrected_sample(const struct pt_analysis *a, const struct pt_fl
 	if (!v)
 		return NULL;
 	/* Stored deltas are t_hi - t_lo in file time; file time = true time + offset. */
-	int64_t corr = (int64_t)llround(
-		(pt_point_offset(&a->points->v[hi]) - pt_point_offset(&a->points->v[lo])) * 1e9);
+	const struct pt_point *ph = &a->points->v[hi], *pl = &a->points->v[lo];
+	int64_t corr = (int64_t)llround((pt_point_offset(ph) - pt_point_offset(pl)) * 1e9);
 	int sign = pa == lo ? 1 : -1;
-	for (uint32_t i = 0; i < p->nsamples; i++)
-		v[i] = sign * (p->samples[i] - corr);
+	bool drifting = ph->clock.drift != pl->clock.drift;
+	for (uint32_t i = 0; i < p->nsamples; i++) {
+		int64_t c = corr;
+		if (drifting) {
+			/* Two clocks drifting apart: each packet corrected at its own time. */
+			int64_t t = p->first_ts + (int64_t)p->sample_ms[i] * 1000000;
+			c = (int64_t)llround((pt_point_offset_at(ph, t) - pt_point_offset_at(pl, t)) * 1e9);
+		}
+		v[i] = sign * (p->samples[i] - c);
+	}
 	qsort(v, p->nsamples, sizeof *v, pt_cmp_i64);
 	*n = p->nsamples;
 	*count = p->count;
+	if (drifting) {
+		*min = v[0]; /* a delta's correction depends on its time: the kept samples bound it */
+		*max = v[p->nsamples - 1];
+		return v;
+	}
 	int64_t m1 = sign * (p->min - corr), m2 = sign * (p->max - corr);
 	*min = m1 < m2 ? m1 : m2;
 	*max = m1 < m2 ? m2 : m1;

@@ -19,8 +19,11 @@ void pt_flows_free(struct pt_flows *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct pt_flow *f = t->all[i];
-		for (uint32_t k = 0; k < f->npairs; k++)
+		for (uint32_t k = 0; k < f->npairs; k++) {
 			free(f->pairs[k].samples);
+			free(f->pairs[k].sample_ms);
+			free(f->pairs[k].trend);
+		}
 		free(f->pairs);
 		pt_hmap_destroy(&f->pair_index);
 		free(f->sigs);
@@ -196,26 +199,42 @@ void pt_flow_add_pair(struct pt_flow *f, uint32_t *rng, unsigned pa, int64_t ta,
 	if (!p)
 		return;
 	int64_t d = tb - ta;
+	if (!p->count)
+		p->first_ts = ta;
+	else if (p->trend)
+		pt_trend_add(p->trend, ta, d);
+	else if (ta - p->first_ts >= PT_TREND_START_NS && (p->trend = malloc(sizeof *p->trend)) != NULL) {
+		pt_trend_init(p->trend, p->first_ts, p->min, p->max);
+		pt_trend_add(p->trend, ta, d);
+	}
 	p->count++;
 	if (d < p->min)
 		p->min = d;
 	if (d > p->max)
 		p->max = d;
+	int64_t ms = ta > p->first_ts ? (ta - p->first_ts) / 1000000 : 0;
+	uint32_t at = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 	/* Reservoir sampling keeps the quantiles honest with bounded memory. */
 	if (p->nsamples < PT_PAIR_RESERVOIR) {
 		if (p->nsamples == p->cap) {
 			uint32_t cap = p->cap ? p->cap * 2 : 16;
 			int64_t *s = realloc(p->samples, cap * sizeof *s);
-			if (!s)
+			if (s)
+				p->samples = s;
+			uint32_t *m = s ? realloc(p->sample_ms, cap * sizeof *m) : NULL;
+			if (!m)
 				return;
-			p->samples = s;
+			p->sample_ms = m;
 			p->cap = cap;
 		}
+		p->sample_ms[p->nsamples] = at;
 		p->samples[p->nsamples++] = d;
 	} else {
 		uint64_t r = ((uint64_t)pt_rand32(rng) << 32 | pt_rand32(rng)) % p->count;
-		if (r < PT_PAIR_RESERVOIR)
+		if (r < PT_PAIR_RESERVOIR) {
 			p->samples[r] = d;
+			p->sample_ms[r] = at;
+		}
 	}
 }
 

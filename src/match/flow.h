@@ -15,6 +15,7 @@
 #include "base/hmap.h"
 #include "base/pset.h"
 #include "match/digest.h"
+#include "match/pair-trend.h"
 #include "model/flow-key.h"
 
 /* Delay samples kept per pair of points of a flow: enough for p99, bounded
@@ -27,8 +28,11 @@ struct pt_pair {
 	uint32_t a, b;
 	uint64_t count;
 	int64_t min, max;
+	int64_t first_ts;           /* t_a of the first packet */
 	int64_t *samples;
+	uint32_t *sample_ms;        /* each sample's t_a, milliseconds after first_ts: a drifting clock's correction */
 	uint32_t nsamples, cap;
+	struct pt_pair_trend *trend; /* once the pair spans a second or more */
 };
 
 /* Packets that were seen at the same set of points. */

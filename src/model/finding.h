@@ -85,6 +85,7 @@ struct pt_f_clock {
 	double shift_s;   /* found before the pass from packets seen at both points (0: none) */
 	long shift_via;
 	uint64_t shift_packets;
+	double drift;     /* s per s gained on the reference, 0 none */
 };
 
 /* How the usable MTU of an oversize drop was found. */

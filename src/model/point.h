@@ -71,8 +71,10 @@ struct pt_point_clock {
 	long shift_via;     /* the point the shift was estimated against */
 	uint64_t shift_packets;
 	int64_t shift_spread_ns;
-	double offset_s;   /* this point's clock minus the reference's, the shift included */
+	double offset_s;   /* this point's clock minus the reference's at drift_t0, the shift included */
 	double uncert_s;
+	double drift;      /* seconds per second this clock gains on the reference's (0: none found) */
+	int64_t drift_t0;  /* when offset_s holds, in file time: the middle of the capture */
 	bool known;
 	bool forced;       /* given with --clock-offset */
 	int via;           /* point the offset was estimated against, -1 none */
@@ -123,6 +125,14 @@ int pt_point_role_parse(const char *s);
 static inline double pt_point_offset(const struct pt_point *p)
 {
 	return p->clock.known ? p->clock.offset_s - (double)p->clock.shift_ns / 1e9 : 0.0;
+}
+
+/* The same at time t (file time, ns): a drifting clock's offset moves. */
+static inline double pt_point_offset_at(const struct pt_point *p, int64_t t)
+{
+	if (!p->clock.known || p->clock.drift == 0)
+		return pt_point_offset(p);
+	return pt_point_offset(p) + p->clock.drift * (double)(t - p->clock.drift_t0) / 1e9;
 }
 
 #endif

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "output/finding-text.h"
 #include "output/text.h"
@@ -173,6 +174,13 @@ static void clock_offset(const struct pt_analysis *a, const struct pt_finding *f
 		    "estimated from two-way traffic against %s (minimum-delay method), uncertainty +/- %.6f s; "
 		    "latencies are corrected by it",
 		    name_of(a, x->via), x->uncert_s);
+	if (x->drift != 0 && !x->given) {
+		size_t len = strlen(t->evidence);
+		snprintf(t->evidence + len, sizeof t->evidence - len,
+			 "; the clock drifts %+.2f us every second (%+.1f ppm) against the reference: the offset is the "
+			 "one at mid-capture, and each packet is corrected at its own time",
+			 x->drift * 1e6, x->drift * 1e6);
+	}
 	FMT(t, advice, "synchronise the hosts' clocks (chrony/PTP) for latency below the uncertainty");
 }
 

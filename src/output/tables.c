@@ -19,7 +19,7 @@ bool pt_write_points(const struct pt_analysis *a, const char *path)
 	static const char *const cols[] = { "point", "file", "linktype", "packets", "bytes", "first_ts", "last_ts",
 					    "max_frame_len", "max_ip_len", "encaps", "gso_frames", "clock_offset_s",
 					    "clock_uncertainty_s", "duplicates", "fragments", "malformed", "truncated",
-					    "role" };
+					    "role", "clock_drift_ppm" };
 	struct pt_csv c;
 	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
 		return false;
@@ -53,6 +53,7 @@ bool pt_write_points(const struct pt_analysis *a, const char *path)
 		pt_csv_u64(&c, ps->malformed);
 		pt_csv_u64(&c, ps->truncated);
 		pt_csv_str(&c, pt_point_role_name(pt->role));
+		pt_csv_f(&c, pt->clock.known && !pt->clock.forced ? pt->clock.drift * 1e6 : NAN, 3);
 		pt_csv_end_row(&c);
 	}
 	return pt_csv_close(&c);
