@@ -183,7 +183,7 @@ START_TEST(test_point_role_from_name)
 		{ "br100", PT_ROLE_BRIDGE },
 		{ "brq1234abcd-12", PT_ROLE_BRIDGE },         /* Neutron Linux bridge */
 		{ "qbr12345678-9a", PT_ROLE_BRIDGE },         /* Neutron hybrid plug */
-		{ "cn1-br-int", PT_ROLE_BRIDGE },             /* host cn1, OVS br-int */
+		{ "cn1-br-int", PT_ROLE_FLOOD },              /* host cn1, OVS br-int: its own port sees floods */
 		{ "host-with-dashes-virbr0", PT_ROLE_BRIDGE }, /* the tail after any '-' */
 		{ "cn1-br0", PT_ROLE_BRIDGE },
 		{ "tap1", PT_ROLE_HOP },
@@ -198,12 +198,13 @@ START_TEST(test_point_role_from_name)
 		{ "lxd1-lxdbr0", PT_ROLE_BRIDGE },
 		{ "xen-dom0-xenbr0", PT_ROLE_BRIDGE },
 		{ "node1-cbr0", PT_ROLE_BRIDGE },             /* kubenet */
-		{ "node1-breth0", PT_ROLE_BRIDGE },           /* OVN-Kubernetes' gateway bridge */
+		{ "node1-breth0", PT_ROLE_FLOOD },            /* OVN-Kubernetes: an OVS bridge's own port */
 		{ "node1-cni0", PT_ROLE_BRIDGE },
 		{ "docker0", PT_ROLE_BRIDGE },
 		{ "host-br-14e35b28a16f", PT_ROLE_BRIDGE },   /* a Docker network */
 		{ "compute-1-mibr-int", PT_ROLE_BRIDGE },     /* ovs-tcpdump's mirror of br-int */
 		{ "ovsmi123456", PT_ROLE_BRIDGE },
+		{ "any", PT_ROLE_VANTAGE },
 		/* A host part that looks like a bridge is not the interface. */
 		{ "docker01-eth0", PT_ROLE_HOP },
 		{ "web-bridge-eth0", PT_ROLE_HOP },
@@ -290,10 +291,11 @@ START_TEST(test_point_role_names)
 	ck_assert_str_eq(pt_point_role_name(PT_ROLE_HOP), "hop");
 	ck_assert_str_eq(pt_point_role_name(PT_ROLE_BRIDGE), "bridge");
 	ck_assert_str_eq(pt_point_role_name(PT_ROLE_VANTAGE), "vantage");
-	const enum pt_point_role all[] = { PT_ROLE_HOP, PT_ROLE_BRIDGE, PT_ROLE_VANTAGE };
-	for (size_t i = 0; i < 3; i++)
+	ck_assert_str_eq(pt_point_role_name(PT_ROLE_FLOOD), "flood");
+	const enum pt_point_role all[] = { PT_ROLE_HOP, PT_ROLE_BRIDGE, PT_ROLE_VANTAGE, PT_ROLE_FLOOD };
+	for (size_t i = 0; i < 4; i++)
 		ck_assert_int_eq(pt_point_role_parse(pt_point_role_name(all[i])), all[i]);
-	const char *bad[] = { "", "Hop", "BRIDGE", "br", "hops", "vantage ", "any" };
+	const char *bad[] = { "", "Hop", "BRIDGE", "br", "hops", "vantage ", "any", "floods" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(pt_point_role_parse(bad[i]) == -1, "'%s' parsed", bad[i]);
 }

@@ -1,7 +1,7 @@
 /* The point table, and what a point's name says about its interface.
  *
- * The name is a hint for the role (analysis/roles.c decides it), and a good
- * one: Nova, Neutron, libvirt, Docker, the
+ * The name is a hint only (analysis/roles.c weighs it against what the
+ * packets show), but a good hint: Nova, Neutron, libvirt, Docker, the
  * Kubernetes CNIs, Proxmox, LXD, Xen and Open vSwitch name their devices by
  * fixed patterns. A Linux bridge captured in promiscuous mode holds a copy of
  * each frame it forwards between two of its ports, stamped with the ingress
@@ -93,18 +93,26 @@ bool pt_point_host_named(const struct pt_point *p)
 
 int pt_point_role_parse(const char *s)
 {
-	if (strcmp(s, "hop") == 0)
-		return PT_ROLE_HOP;
-	if (strcmp(s, "bridge") == 0)
-		return PT_ROLE_BRIDGE;
-	if (strcmp(s, "vantage") == 0)
-		return PT_ROLE_VANTAGE;
+	static const char *const names[] = { "hop", "bridge", "vantage", "flood" };
+	for (int r = 0; r < (int)(sizeof names / sizeof names[0]); r++)
+		if (strcmp(s, names[r]) == 0)
+			return r;
 	return -1;
 }
 
 const char *pt_point_role_name(enum pt_point_role r)
 {
-	return r == PT_ROLE_BRIDGE ? "bridge" : r == PT_ROLE_VANTAGE ? "vantage" : "hop";
+	switch (r) {
+	case PT_ROLE_BRIDGE:
+		return "bridge";
+	case PT_ROLE_VANTAGE:
+		return "vantage";
+	case PT_ROLE_FLOOD:
+		return "flood";
+	case PT_ROLE_HOP:
+		break;
+	}
+	return "hop";
 }
 
 /* Interface names by kind. In a pattern, '#' is one or more digits, '*' one
@@ -274,7 +282,17 @@ enum pt_iface_kind pt_iface_kind_from_name(const char *name)
 
 enum pt_point_role pt_iface_kind_role(enum pt_iface_kind k)
 {
-	return k == PT_IF_BRIDGE || k == PT_IF_OVS_INTERNAL || k == PT_IF_OVS_MIRROR ? PT_ROLE_BRIDGE : PT_ROLE_HOP;
+	switch (k) {
+	case PT_IF_BRIDGE:
+	case PT_IF_OVS_MIRROR:
+		return PT_ROLE_BRIDGE;
+	case PT_IF_OVS_INTERNAL:
+		return PT_ROLE_FLOOD;
+	case PT_IF_ANY:
+		return PT_ROLE_VANTAGE;
+	default:
+		return PT_ROLE_HOP;
+	}
 }
 
 enum pt_point_role pt_point_role_from_name(const char *name)

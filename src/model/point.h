@@ -8,7 +8,7 @@
  *   name_role, alias, host)
  *   given_role, given_offset_s                   cli, from --role / --clock-offset
  *   stats                                        match (match/point-stats.c), once per packet
- *   role                                         analysis/roles.c
+ *   role, evidence                               analysis/roles.c
  *   capture_stopped                              analysis/hops.c
  *   clock.shift_*                                cli, from the coarse clock pre-pass
  *   clock (the rest)                             analysis/clock.c
@@ -23,8 +23,11 @@
 /* What a capture point is to path order. */
 enum pt_point_role {
 	PT_ROLE_HOP = 0,     /* the packet passes through it */
-	PT_ROLE_BRIDGE = 1,  /* a promiscuous bridge device: a copy taken while forwarding between ports */
+	PT_ROLE_BRIDGE = 1,  /* a promiscuous bridge device or a switch's mirror port: a copy taken while
+			      * forwarding between ports */
 	PT_ROLE_VANTAGE = 2, /* sees packets of several hops (-i any): not a hop of its own */
+	PT_ROLE_FLOOD = 3,   /* a switch's own port (an OVS internal port, a bridge captured with -p):
+			      * sees what is flooded to it, not the unicast that passes it */
 };
 
 /* What an interface's name says it is, from the names Nova, Neutron,
@@ -40,6 +43,32 @@ enum pt_iface_kind {
 	PT_IF_ROUTER,       /* a Neutron router's port: qr-, qg-, sg-, fg-, rfp-, fpr-, ha- */
 	PT_IF_NIC,          /* a host's NIC or its VLAN: ethN, ensN, enpNsN, enoN, bondN, eth1.100 */
 	PT_IF_ANY,          /* tcpdump -i any */
+};
+
+/* Why a point has its role (owner: analysis/roles.c). */
+enum pt_role_why {
+	PT_WHY_NAME = 0,        /* no evidence either way: what the name says */
+	PT_WHY_GIVEN,           /* --role */
+	PT_WHY_IFINDEXES,       /* several interface indexes in one capture (LINUX_SLL2) */
+	PT_WHY_COPIES,          /* LINUX_SLL: its packets seen again, once per device they crossed */
+	PT_WHY_PARTIAL_VIEW,    /* missed most unicast packets that went past it: it saw floods */
+	PT_WHY_COPY_STAMPS,     /* stamped as a copy both ways: at each direction's ingress, or after the egress */
+	PT_WHY_FULL_VIEW,       /* an internal port by name, but every packet that went past it is there */
+};
+
+/* What the packets showed about a point's role (owner: analysis/roles.c). */
+struct pt_role_evidence {
+	enum pt_role_why why;
+	/* Unicast packets that a later point of its host saw while it was
+	 * capturing, and how many of those it saw itself. */
+	uint64_t behind, seen;
+	/* Two-way conversations through it in which each direction showed it
+	 * with another point of its host, and in how many of those its stamps
+	 * were a copy's both ways: the same as a different point each way
+	 * (tie_out, tie_back: one such pair), or after a point that is earlier
+	 * both ways (tie_out; tie_back -1). */
+	uint32_t conversations, copies;
+	long tie_out, tie_back;
 };
 
 struct pt_point_stats {
@@ -99,6 +128,7 @@ struct pt_point {
 	enum pt_point_role given_role;
 	double given_offset_s;
 	enum pt_point_role role;
+	struct pt_role_evidence evidence;
 	bool capture_stopped;         /* flows went on without it after its last packet (owner: analysis/hops.c) */
 	struct pt_point_clock clock;
 	struct pt_point_stats stats;
@@ -133,14 +163,20 @@ enum pt_iface_kind pt_iface_kind_from_name(const char *name);
 /* The same, and where the interface starts in name (0: the whole name;
  * for a name of no known kind, after its last '-'). */
 enum pt_iface_kind pt_iface_split(const char *name, size_t *iface_at);
-/* The role a kind of interface suggests: bridges, OVS bridges' own ports
- * and mirrors hold copies, the rest are hops. */
+/* The role a kind of interface suggests: bridges and mirrors hold copies,
+ * OVS internal ports floods, -i any several hops, the rest are hops. */
 enum pt_point_role pt_iface_kind_role(enum pt_iface_kind k);
 /* pt_iface_kind_role(pt_iface_kind_from_name(name)). */
 enum pt_point_role pt_point_role_from_name(const char *name);
-/* "hop", "bridge", "vantage"; and back (-1 for anything else). */
+/* "hop", "bridge", "vantage", "flood"; and back (-1 for anything else). */
 const char *pt_point_role_name(enum pt_point_role r);
 int pt_point_role_parse(const char *s);
+/* Whether points of that role are kept off paths. */
+static inline bool pt_role_off_paths(enum pt_point_role r)
+{
+	return r == PT_ROLE_VANTAGE || r == PT_ROLE_FLOOD;
+}
+
 /* The clock offset to apply to its (shifted) timestamps, 0 when unknown. */
 static inline double pt_point_offset(const struct pt_point *p)
 {
