@@ -144,7 +144,8 @@ static void count_views(struct pt_analysis *a, const struct pt_flow *f, unsigned
 struct stamp_view {
 	unsigned partners;   /* points of its host that saw some packet of the flow with it */
 	unsigned tied;       /* of those, the ones whose stamps it shares */
-	long tie;            /* the first of those, -1 none */
+	long tie;            /* the one of those that saw the most packets with it, -1 none */
+	uint64_t tie_count;
 };
 
 /* The view of p on f; before[q] (when not NULL) is set for the points q of
@@ -152,7 +153,7 @@ struct stamp_view {
 static void stamp_view(const struct pt_analysis *a, const struct pt_flow *f, unsigned p, struct stamp_view *v,
 		       uint8_t *before)
 {
-	*v = (struct stamp_view){ 0, 0, -1 };
+	*v = (struct stamp_view){ 0, 0, -1, 0 };
 	for (long q = pt_pset_next(a->match.psets, f->points, 0); q >= 0;
 	     q = pt_pset_next(a->match.psets, f->points, (unsigned)q + 1)) {
 		if ((unsigned)q == p || !same_host(a, p, (unsigned)q) || off_paths_already(a, (unsigned)q))
@@ -165,9 +166,12 @@ static void stamp_view(const struct pt_analysis *a, const struct pt_flow *f, uns
 			continue;
 		v->partners++;
 		if (tied) {
+			/* The ingress port carried every packet; a flood port's copies of a few tie too. */
 			v->tied++;
-			if (v->tie < 0)
+			if (v->tie < 0 || pr->count > v->tie_count) {
 				v->tie = q;
+				v->tie_count = pr->count;
+			}
 		}
 		if (before)
 			before[q] = l < 0;
