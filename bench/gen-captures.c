@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,17 +270,40 @@ static int write_manifest(const char *dir, const struct flow *flows, unsigned lo
 	return 1;
 }
 
+static const char usage[] =
+	"usage: gen-captures OUTDIR [PACKETS [SNAPLEN [CONNECTIONS]]]\n"
+	"writes the benchmark's four-point capture set (pcap, one file per point) into OUTDIR:\n"
+	"PACKETS sent from vm1's side (200000), SNAPLEN (65535), TCP CONNECTIONS (64)\n";
+
+/* A whole decimal number, or the default when the argument is absent. */
+static bool number(const char *s, unsigned long long *v)
+{
+	if (!s)
+		return true;
+	char *end;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return !errno && end != s && !*end && *s != '-';
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 5) {
-		fprintf(stderr, "usage: gen-captures OUTDIR [PACKETS [SNAPLEN [CONNECTIONS]]]\n");
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (argc < 2 || argc > 5 || argv[1][0] == '-') {
+		fputs(usage, stderr);
 		return 2;
 	}
 	const char *dir = argv[1];
-	unsigned long long packets = argc > 2 ? strtoull(argv[2], NULL, 10) : 200000;
-	if (argc > 3)
-		snaplen = (uint32_t)strtoul(argv[3], NULL, 10);
-	unsigned long nflows = argc > 4 ? strtoul(argv[4], NULL, 10) : NFLOWS_DEFAULT;
+	unsigned long long packets = 200000, snap = snaplen, nflows = NFLOWS_DEFAULT;
+	if (!number(argc > 2 ? argv[2] : NULL, &packets) || !number(argc > 3 ? argv[3] : NULL, &snap) ||
+	    !number(argc > 4 ? argv[4] : NULL, &nflows) || snap > UINT32_MAX) {
+		fprintf(stderr, "gen-captures: PACKETS, SNAPLEN and CONNECTIONS are whole numbers\n%s", usage);
+		return 2;
+	}
+	snaplen = (uint32_t)snap;
 	if (packets == 0 || snaplen < 64 || nflows == 0 || nflows > 25000) {
 		fprintf(stderr, "gen-captures: PACKETS must be > 0, SNAPLEN >= 64, CONNECTIONS 1-25000\n");
 		return 2;

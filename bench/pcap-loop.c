@@ -5,13 +5,22 @@
 #include <config.h>
 
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 int main(int argc, char **argv)
 {
 	uint64_t packets = 0, bytes = 0, sum = 0;
 	int status = 0;
+	if (argc < 2 || argv[1][0] == '-') {
+		bool help = argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
+		fputs("usage: pcap-loop FILE...\nreads every packet of the files with libpcap, as fast as it can (the "
+		      "benchmark's floor)\n",
+		      help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
 	for (int i = 1; i < argc; i++) {
 		char err[PCAP_ERRBUF_SIZE];
 		pcap_t *pc = pcap_open_offline_with_tstamp_precision(argv[i], PCAP_TSTAMP_PRECISION_NANO, err);

@@ -10,6 +10,7 @@ packages="
 	gcc make autoconf automake pkg-config
 	libpcap-dev libcsv-dev check
 	gnuplot-nox
+	man-db
 	python3 python3-scapy
 	tshark tcpdump iperf3 iproute2 ethtool iputils-ping procps psmisc
 	openvswitch-switch

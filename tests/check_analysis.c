@@ -148,6 +148,33 @@ START_TEST(test_clock_offset_two_way)
 }
 END_TEST
 
+/* Traffic one way only (an XDP hook beside tcpdump): no offset, and a
+ * warning that says what the point shares and with whom. */
+START_TEST(test_clock_unknown_one_way)
+{
+	struct scenario s;
+	static const char *const names[] = { "a-eth0", "b-eth0" };
+	sc_init(&s, 2, names);
+	for (int i = 0; i < 12; i++) {
+		int64_t t = MS(10) * i + 1;
+		sc_add(&s, (struct feed_pkt){ .point = 0, .ts = t, .ip_id = (uint16_t)(i + 1), .tag = 1 });
+		sc_add(&s, (struct feed_pkt){ .point = 1, .ts = t + MS(159), .ip_id = (uint16_t)(i + 1), .tag = 1 });
+	}
+	const struct pt_analysis *a = sc_run(&s, 0);
+	ck_assert(!a->points->v[1].clock.known);
+	ck_assert_uint_eq(count_findings(a, PT_F_CLOCK_UNKNOWN), 1);
+	const struct pt_finding *f = &a->findings.v[0];
+	for (size_t i = 0; i < a->findings.n; i++)
+		if (a->findings.v[i].id == PT_F_CLOCK_UNKNOWN)
+			f = &a->findings.v[i];
+	ck_assert_int_eq(f->point, 1);
+	ck_assert_int_eq(f->severity, PT_SEV_WARNING);
+	ck_assert_uint_eq(f->u.unknown.shared, 12);
+	ck_assert_int_eq(f->u.unknown.with, 0);
+	sc_free(&s);
+}
+END_TEST
+
 /* A given offset overrides the estimate and is reported as given. */
 START_TEST(test_clock_offset_given)
 {
@@ -555,8 +582,13 @@ START_TEST(test_copies_are_a_finding)
 	ck_assert_uint_eq(a->points->v[0].stats.duplicates, 5);
 	ck_assert_uint_eq(flow_of(a, A, 0, B, 0)->packets, 5);
 	ck_assert_uint_eq(count_findings(a, PT_F_CAPTURE_DUPLICATES), 1);
-	ck_assert_int_eq(a->findings.v[0].point, 0);
-	ck_assert_uint_eq(a->findings.v[0].u.dup.count, 5);
+	const struct pt_finding *d = NULL;
+	for (size_t i = 0; i < a->findings.n; i++)
+		if (a->findings.v[i].id == PT_F_CAPTURE_DUPLICATES)
+			d = &a->findings.v[i];
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(d->point, 0);
+	ck_assert_uint_eq(d->u.dup.count, 5);
 	sc_free(&s);
 }
 END_TEST
@@ -699,6 +731,7 @@ Suite *pt_analysis_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_clock_offset_two_way);
 	tcase_add_test(tc, test_clock_offset_given);
+	tcase_add_test(tc, test_clock_unknown_one_way);
 	tcase_add_test(tc, test_path_order_both_directions);
 	tcase_add_test(tc, test_loss_on_one_hop);
 	tcase_add_test(tc, test_no_loss_where_not_capturing);

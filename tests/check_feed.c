@@ -33,12 +33,20 @@ void feed_digest(struct pt_digest *g, const struct feed_pkt *p)
 	g->caplen = g->len;
 	if (p->tunnel)
 		g->encap_bits = 1ull << PT_P_VXLAN;
-	g->ip = (struct pt_digest_ip){ .version = 4, .proto = proto, .hdr_len = 20, .total_len = ip_len, .id = p->ip_id,
-				       .df = p->df };
-	g->key.version = 4;
-	g->key.proto = proto;
-	put_ip(g->key.src, src);
-	put_ip(g->key.dst, dst);
+	uint8_t v = p->ipv6 ? 6 : 4;
+	g->ip = (struct pt_digest_ip){ .version = v, .proto = p->ipv6 && proto == 1 ? 58 : proto, .hdr_len = 20,
+				       .total_len = ip_len, .id = p->ipv6 ? 0 : p->ip_id, .df = p->df };
+	g->key.version = v;
+	g->key.proto = g->ip.proto;
+	if (p->ipv6) {
+		/* fd00::a.b.c.d: unique local, routed unicast */
+		g->key.src[0] = g->key.dst[0] = 0xfd;
+		put_ip(g->key.src + 12, src);
+		put_ip(g->key.dst + 12, dst);
+	} else {
+		put_ip(g->key.src, src);
+		put_ip(g->key.dst, dst);
+	}
 	g->key.sport = p->sport;
 	g->key.dport = proto == 1 ? 0 : p->dport;
 	g->key.has_ports = true;
@@ -61,6 +69,13 @@ void feed_digest(struct pt_digest *g, const struct feed_pkt *p)
 		g->icmp_quoted.dport = p->quoted_dport;
 		g->icmp_quoted.has_ports = true;
 	}
+	g->tag_kind = p->tag_kind;
+	g->tag_id = p->tag_id;
+	g->carrier_src = p->carrier_src;
+	g->carrier_dst = p->carrier_dst;
+	g->has_ifindex = g->cooked = p->sll2;
+	/* As pt_identity_strong: a non-zero IPv4 ID, a SYN or TCP data. */
+	g->strong = (!p->ipv6 && p->ip_id != 0) || (proto == 6 && (g->payload_len > 0 || (g->tcp_flags & 0x02)));
 	if (proto == 6 && g->payload_len > 0 && !(g->tcp_flags & 0x02)) {
 		g->kind = PT_DG_TCP_DATA;
 	} else {

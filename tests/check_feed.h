@@ -31,6 +31,11 @@ struct feed_pkt {
 	uint32_t quoted_src, quoted_dst;
 	uint16_t quoted_sport, quoted_dport;
 	bool outside_filter; /* the user's filters do not select it */
+	uint8_t tag_kind;    /* the tenant tag the frame carries (enum pt_layer_id_kind), none when 0 */
+	uint32_t tag_id;
+	uint64_t carrier_src, carrier_dst; /* who carried the frame (struct pt_digest), unknown when 0 */
+	bool ipv6;           /* IPv6 (fd00::src > fd00::dst): no IP ID, a weak identity but for TCP data or a SYN */
+	bool sll2;           /* an -i any capture: an interface index, no segments of its own */
 };
 
 /* The digest the decoder would make of p. */

@@ -180,6 +180,36 @@ START_TEST(test_role_reason_and_finding)
 }
 END_TEST
 
+/* The summary starts with the verdict, then draws the busiest flow's path
+ * as one chain with its losses; colours only when asked. */
+START_TEST(test_summary_verdict_first)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	for (int color = 0; color < 2; color++) {
+		char *text = NULL;
+		size_t size = 0;
+		FILE *fp = open_memstream(&text, &size);
+		ck_assert_ptr_nonnull(fp);
+		struct pt_summary_style style = { .full = false, .color = color, .outdir = "out" };
+		pt_report_summary(a, fp, &style);
+		fclose(fp);
+		ck_assert_msg(strncmp(text, "== verdict ==\n", 14) == 0, "starts with: %.40s", text);
+		const char *err = strstr(text, color ? "\033[1;31merror  \033[0m loss.hop on p1 > p2" : "error   loss.hop on p1 > p2");
+		const char *paths = strstr(text, "== main paths");
+		ck_assert_msg(err && paths && err < paths, "%s", text);
+		ck_assert_ptr_nonnull(strstr(paths, "flow 1  udp 10.0.0.1:1000 > 10.0.0.2:2000  (10 packets)\n  p0 -["));
+		ck_assert_ptr_nonnull(strstr(paths, "]-> p1 -["));
+		ck_assert_ptr_nonnull(strstr(paths, "  3 lost on p1 > p2\n"));
+		ck_assert_ptr_null(strstr(text, "== capture points")); /* only in the full summary */
+		ck_assert_int_eq(strstr(text, "\033[") != NULL, color);
+		free(text);
+	}
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
 START_TEST(test_report_order)
 {
 	struct pt_points ps;
@@ -196,12 +226,15 @@ START_TEST(test_report_order)
 	size_t n;
 	const struct pt_finding **v = pt_findings_in_order(a, &n);
 	ck_assert_ptr_nonnull(v);
-	ck_assert_uint_eq(a->findings.n, 4);
-	ck_assert_uint_eq(n, 4);
+	/* One-way traffic only: p1's and p2's clocks are unknown (two warnings). */
+	ck_assert_uint_eq(a->findings.n, 6);
+	ck_assert_uint_eq(n, 6);
 	ck_assert_int_eq(v[0]->id, PT_F_LOSS_HOP);          /* error */
-	ck_assert_int_eq(v[1]->id, PT_F_LATENCY_NEGATIVE);  /* warning */
-	ck_assert_int_eq(v[2]->id, PT_F_CAPTURE_DUPLICATES); /* info, by name */
-	ck_assert_int_eq(v[3]->id, PT_F_PATH_NAT);
+	ck_assert_int_eq(v[1]->id, PT_F_CLOCK_UNKNOWN);     /* warnings, by name */
+	ck_assert_int_eq(v[2]->id, PT_F_CLOCK_UNKNOWN);
+	ck_assert_int_eq(v[3]->id, PT_F_LATENCY_NEGATIVE);
+	ck_assert_int_eq(v[4]->id, PT_F_CAPTURE_DUPLICATES); /* info, by name */
+	ck_assert_int_eq(v[5]->id, PT_F_PATH_NAT);
 	free(v);
 	pt_analysis_free(a);
 	pt_points_free(&ps);
@@ -292,7 +325,7 @@ START_TEST(test_report_files)
 		const char *file;
 		size_t lines;
 	} want[] = { { "points.csv", 4 }, { "flows.csv", 2 }, { "paths.csv", 3 }, { "hops.csv", 3 },
-		     { "findings.csv", 3 }, { "mtu.csv", 4 } };
+		     { "findings.csv", 5 }, { "mtu.csv", 4 } };
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", out, want[i].file);
 		ck_assert_msg(lines_of(path) == want[i].lines, "%s: %zu lines", want[i].file, lines_of(path));
@@ -382,6 +415,7 @@ Suite *pt_output_suite(void)
 	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
 	tcase_add_test(tc, test_oversize_sentence_assumptions);
 	tcase_add_test(tc, test_role_reason_and_finding);
+	tcase_add_test(tc, test_summary_verdict_first);
 	tcase_add_test(tc, test_report_order);
 	tcase_add_test(tc, test_filter_selects_the_report);
 	tcase_add_test(tc, test_report_files);

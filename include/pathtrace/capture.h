@@ -41,6 +41,9 @@ struct pt_capset *pt_capset_new(void);
 void pt_capset_free(struct pt_capset *cs);
 /* The tunnel ports the inner filter decodes with (defaults without). */
 void pt_capset_decode_opts(struct pt_capset *cs, const struct pt_decode_opts *opts);
+/* Whether libpcap compiles bpf for some common link type: false with its
+ * reason when the expression cannot be right for any file. */
+bool pt_capset_check_filter(const char *bpf, char *err, size_t errlen);
 /* A filter on the innermost packet of every file (past VLAN tags and
  * tunnels), as --inner gives it: false with a one-line reason when libpcap
  * cannot compile it. */

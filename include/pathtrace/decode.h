@@ -23,6 +23,7 @@
 #define PT_MAX_MPLS_LABELS 8
 #define PT_MAX_IPV6_EXTHDRS 8
 #define PT_MAX_UDP_TUNNEL_PORTS 8
+#define PT_MAX_SACK_BLOCKS 4 /* 40 option bytes hold 4 (RFC 2018) */
 
 enum pt_proto {
 	PT_P_NONE = 0,
@@ -104,6 +105,10 @@ struct pt_tcp {
 	int8_t wscale;   /* -1 when absent */
 	bool sack_ok;
 	uint8_t sack_blocks;
+	/* The blocks themselves: what tells two dup-ACKs of one hole apart. */
+	struct {
+		uint32_t left, right;
+	} sack[PT_MAX_SACK_BLOCKS];
 	bool has_ts;
 	uint32_t ts_val, ts_ecr;
 };
@@ -119,6 +124,10 @@ struct pt_icmp_quote {
 	uint16_t echo_id;
 	uint32_t ip_id;
 	uint32_t total_len;
+	/* What NAT leaves alone past the ports: the TCP sequence number, the
+	 * ICMP echo sequence. */
+	bool has_l4_word;
+	uint32_t l4_word;
 };
 
 struct pt_icmp {

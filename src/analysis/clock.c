@@ -367,8 +367,40 @@ static unsigned reference_point(const struct pt_analysis *a)
 	return 0;
 }
 
+/* A point no two-way traffic joins to the others keeps its own stamps: say
+ * so when it shares packets with them (one direction only, as an XDP hook
+ * or a SPAN port sees it), for then hops and paths rest on those stamps. */
+static void unknown_clock_finding(struct pt_analysis *a, size_t p)
+{
+	uint64_t shared = 0, most = 0;
+	long with = -1;
+	for (size_t i = 0; i < a->match.flows.n; i++) {
+		const struct pt_flow *f = a->match.flows.all[i];
+		for (uint32_t k = 0; k < f->npairs; k++) {
+			const struct pt_pair *x = &f->pairs[k];
+			unsigned q = x->a == p ? x->b : x->b == p ? x->a : UINT32_MAX;
+			if (q == UINT32_MAX || !a->points->v[q].clock.known)
+				continue;
+			shared += x->count;
+			if (x->count > most) {
+				most = x->count;
+				with = (long)q;
+			}
+		}
+	}
+	struct pt_finding *f = shared ? pt_findings_add(&a->findings, PT_F_CLOCK_UNKNOWN, PT_SEV_WARNING) : NULL;
+	if (f) {
+		f->point = (long)p;
+		f->u.unknown = (struct pt_f_clock_unknown){ shared, with };
+	}
+}
+
 static void clock_findings(struct pt_analysis *a)
 {
+	for (size_t p = 0; p < a->points->n; p++)
+		if (p != a->reference && !a->points->v[p].clock.known && a->points->v[p].stats.packets &&
+		    a->points->v[p].role != PT_ROLE_VANTAGE)
+			unknown_clock_finding(a, p);
 	for (size_t p = 0; p < a->points->n; p++) {
 		const struct pt_point_clock *c = &a->points->v[p].clock;
 		if (p == a->reference || !c->known || (c->offset_s == 0 && !c->forced))

@@ -21,14 +21,21 @@ void pt_icmp_packet(struct pt_analysis *a, const struct pt_digest *g, struct pt_
 	if (!g->icmp_mtu)
 		return;
 	struct pt_icmp_mtus *t = &a->icmp;
-	uint64_t h = message_hash(g->ip.version, g->key.src, g->icmp_mtu, &g->icmp_quoted);
+	/* A message about a translated packet is translated back with it, the
+	 * quote too: on either side it is about the flow the translation
+	 * continues, one message seen at the points of both sides. */
+	struct pt_flow_key quoted = g->icmp_quoted;
+	const struct pt_flow *qf = pt_flow_canonical(pt_flows_find(&a->match.flows, &quoted));
+	if (qf)
+		quoted = qf->key;
+	uint64_t h = message_hash(g->ip.version, g->key.src, g->icmp_mtu, &quoted);
 	struct pt_icmp_mtu *m = NULL;
 	struct pt_hmap_node *node;
 	PT_HMAP_FOR_EACH_WITH_HASH(node, h, &t->map)
 	{
 		struct pt_icmp_mtu *c = PT_CONTAINER_OF(node, struct pt_icmp_mtu, node);
 		if (c->version == g->ip.version && c->mtu == g->icmp_mtu && memcmp(c->sender, g->key.src, 16) == 0 &&
-		    pt_flow_key_eq(&c->quoted, &g->icmp_quoted)) {
+		    pt_flow_key_eq(&c->quoted, &quoted)) {
 			m = c;
 			break;
 		}
@@ -51,7 +58,7 @@ void pt_icmp_packet(struct pt_analysis *a, const struct pt_digest *g, struct pt_
 		m->version = g->ip.version;
 		memcpy(m->sender, g->key.src, 16);
 		m->mtu = g->icmp_mtu;
-		m->quoted = g->icmp_quoted;
+		m->quoted = quoted;
 		m->first_ts = g->ts;
 		pt_hmap_insert(&t->map, &m->node, h);
 	}

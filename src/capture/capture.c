@@ -476,6 +476,29 @@ void pt_capset_decode_opts(struct pt_capset *cs, const struct pt_decode_opts *op
 	cs->has_dec = true;
 }
 
+bool pt_capset_check_filter(const char *bpf, char *err, size_t errlen)
+{
+	/* Ethernet, or the cooked captures of -i any: an expression neither takes is wrong for any file. */
+	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_RAW };
+	char why[PCAP_ERRBUF_SIZE] = "";
+	for (size_t i = 0; i < sizeof dlts / sizeof dlts[0]; i++) {
+		pcap_t *dead = pcap_open_dead(dlts[i], 262144);
+		if (!dead)
+			return true; /* each file's own compilation will say */
+		struct bpf_program prog;
+		bool ok = pcap_compile(dead, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) == 0;
+		if (ok)
+			pcap_freecode(&prog);
+		else if (!why[0])
+			snprintf(why, sizeof why, "%s", pcap_geterr(dead));
+		pcap_close(dead);
+		if (ok)
+			return true;
+	}
+	snprintf(err, errlen, "filter \"%s\": %s", bpf, why);
+	return false;
+}
+
 bool pt_capset_inner_filter(struct pt_capset *cs, const char *bpf, char *err, size_t errlen)
 {
 	char why[PCAP_ERRBUF_SIZE] = "";

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/inputs.h"
@@ -16,10 +18,16 @@
 
 static int explain(const struct pt_options *o, pt_report_fn report)
 {
+	if (strcmp(o->explain, "list") == 0) {
+		for (const char *const *n = pt_explain_names(); *n; n++)
+			printf("%s\n", *n);
+		return PT_EXIT_OK;
+	}
 	const char *text = pt_explain(o->explain);
 	if (!text) {
 		char err[PT_ERRBUF_SIZE];
-		snprintf(err, sizeof err, "no finding named \"%s\" (see doc/findings.md)", o->explain);
+		snprintf(err, sizeof err, "no finding named \"%s\" (pathtrace analyze --explain list names them all)",
+			 o->explain);
 		report(err);
 		return PT_EXIT_USAGE;
 	}
@@ -82,7 +90,14 @@ static int write_outputs(const struct pt_analysis *a, const struct pt_options *o
 		report(err);
 		rc = PT_EXIT_OUTPUT;
 	}
-	pt_report_summary(a, stdout);
+	const char *no_color = getenv("NO_COLOR");
+	struct pt_summary_style style = {
+		.full = o->verbose,
+		.color = o->color == PT_COLOR_ALWAYS ||
+			 (o->color == PT_COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && *no_color)),
+		.outdir = o->outdir,
+	};
+	pt_report_summary(a, stdout, &style);
 	if (rc == PT_EXIT_OUTPUT)
 		return rc;
 	printf("\nwritten to %s/\n", o->outdir);
@@ -118,7 +133,10 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	if (bad_input)
 		rc = PT_EXIT_INPUT;
 	pt_capset_decode_opts(cs, &o->dec);
-	if (o->inner_bpf && !pt_capset_inner_filter(cs, o->inner_bpf, err, sizeof err)) {
+	/* Mistakes in what was asked are said once, before anything is read. */
+	if ((o->inner_bpf && !pt_capset_inner_filter(cs, o->inner_bpf, err, sizeof err)) ||
+	    (o->bpf && !pt_capset_check_filter(o->bpf, err, sizeof err)) ||
+	    !pt_cli_check_names(o, (const char *const *)in.paths, in.n, err, sizeof err)) {
 		report(err);
 		pt_capset_free(cs);
 		pt_cli_inputs_free(&in);

@@ -239,7 +239,8 @@ int pt_cmd_decode(const struct pt_options *o, pt_report_fn report)
 	if (bad_input)
 		rc = PT_EXIT_INPUT;
 	pt_capset_decode_opts(cs, &o->dec);
-	if (o->inner_bpf && !pt_capset_inner_filter(cs, o->inner_bpf, err, sizeof err)) {
+	if ((o->inner_bpf && !pt_capset_inner_filter(cs, o->inner_bpf, err, sizeof err)) ||
+	    (o->bpf && !pt_capset_check_filter(o->bpf, err, sizeof err))) {
 		report(err);
 		pt_capset_free(cs);
 		pt_cli_inputs_free(&in);

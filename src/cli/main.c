@@ -3,6 +3,7 @@
  * line, runs a command, prints errors and picks the exit code. */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,17 +16,31 @@ static void report(const char *message)
 	fprintf(stderr, "pathtrace: %s\n", message);
 }
 
+/* What follows a mistake: one line, not the whole help. */
+static const char usage_line[] = "usage: pathtrace analyze|decode [options] CAPTURE... (pathtrace help)\n";
+
 static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: pathtrace analyze [options] CAPTURE... [BPF-EXPRESSION]\n"
 		"       pathtrace decode  [options] CAPTURE... [BPF-EXPRESSION]\n"
-		"       pathtrace --version | --help | COMMAND --help\n"
+		"       pathtrace version | help [COMMAND] | COMMAND --help\n"
 		"\n"
 		"analyze  find each packet at every capture point: paths, per-hop latency,\n"
 		"         drops, clock offsets, MTU and encapsulation findings (CSV + charts)\n"
 		"decode   one line per packet: capture point, time, lengths, layer stack, flow\n"
 		"\nexit status: 0 ok, 1 some input could not be read, 2 usage, 3 output not written\n");
+}
+
+static bool is_command(const char *cmd)
+{
+	return strcmp(cmd, "decode") == 0 || strcmp(cmd, "analyze") == 0;
+}
+
+static void command_usage(const char *cmd)
+{
+	printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
+	pt_options_usage(cmd, stdout);
 }
 
 int main(int argc, char **argv)
@@ -36,6 +51,14 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		if (argc > 2 && is_command(argv[2])) {
+			command_usage(argv[2]);
+			return PT_EXIT_OK;
+		}
+		if (argc > 2) {
+			fprintf(stderr, "pathtrace: no help on \"%s\"\n%s", argv[2], usage_line);
+			return PT_EXIT_USAGE;
+		}
 		usage(stdout);
 		return PT_EXIT_OK;
 	}
@@ -43,17 +66,13 @@ int main(int argc, char **argv)
 		printf("%s\n", PACKAGE_STRING);
 		return PT_EXIT_OK;
 	}
-	if (strcmp(cmd, "decode") != 0 && strcmp(cmd, "analyze") != 0) {
-		fprintf(stderr, "pathtrace: unknown command \"%s\"\n", cmd);
-		usage(stderr);
+	if (!is_command(cmd)) {
+		fprintf(stderr, "pathtrace: unknown command \"%s\"\n%s", cmd, usage_line);
 		return PT_EXIT_USAGE;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
-			struct pt_options tmp;
-			pt_options_init(&tmp);
-			pt_options_usage(cmd, stdout);
+			command_usage(cmd);
 			return PT_EXIT_OK;
 		}
 		if (strcmp(argv[i], "--") == 0)
@@ -70,7 +89,15 @@ int main(int argc, char **argv)
 		return PT_EXIT_USAGE;
 	}
 	if (o.nfiles == 0 && !o.explain) {
-		report("no capture files given");
+		if (o.filter_start) {
+			/* The first word that is not a capture starts the filter: say which it was. */
+			char why[600];
+			snprintf(why, sizeof why, "no capture files given: \"%.200s\" is not a file or directory here, and "
+				 "the words from it on were taken for a filter", o.filter_start);
+			report(why);
+		} else {
+			report("no capture files given");
+		}
 		fprintf(stderr, "try: pathtrace %s --help\n", cmd);
 		pt_options_free(&o);
 		return PT_EXIT_USAGE;

@@ -16,7 +16,7 @@ enum opt_id {
 	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_GUE_PORT, O_MPLS_UDP_PORT,
 	O_FILTER, O_INNER,
 	O_OUT, O_WINDOW, O_REORDER, O_NAME, O_CLOCK_OFFSET, O_REFERENCE, O_EXPLAIN, O_NO_PLOTS,
-	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE,
+	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE, O_VERBOSE, O_COLOR,
 };
 
 #define CMD_DECODE 1
@@ -59,8 +59,12 @@ static const struct opt {
 	  "POINT's clock runs SECONDS ahead of the reference (overrides the estimate)" },
 	{ "reference", 0, "POINT", CMD_ANALYZE, O_REFERENCE, "the point whose clock is true (first file)" },
 	{ "no-auto-offset", 0, NULL, CMD_ANALYZE, O_NO_AUTO_OFFSET, "do not estimate clock offsets" },
-	{ "explain", 0, "NAME", CMD_ANALYZE, O_EXPLAIN, "print what finding NAME means and exit" },
+	{ "explain", 0, "NAME", CMD_ANALYZE, O_EXPLAIN, "print what finding NAME means and exit (list: every name)" },
 	{ "no-plots", 0, NULL, CMD_ANALYZE, O_NO_PLOTS, "write no gnuplot scripts or charts" },
+	{ "verbose", 'v', NULL, CMD_ANALYZE, O_VERBOSE,
+	  "print the whole summary (points, every flow's paths, hops, all findings), not only the verdict" },
+	{ "color", 0, "WHEN", CMD_ANALYZE, O_COLOR, "colour the verdict: auto (on a terminal, unless NO_COLOR is set), "
+						   "always or never" },
 	{ "gnuplot", 0, "PATH", CMD_ANALYZE, O_GNUPLOT, "gnuplot to render charts with (found on PATH)" },
 };
 
@@ -298,6 +302,21 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 	case O_NO_PLOTS:
 		o->no_plots = true;
 		return true;
+	case O_VERBOSE:
+		o->verbose = true;
+		return true;
+	case O_COLOR:
+		if (strcmp(arg, "auto") == 0)
+			o->color = PT_COLOR_AUTO;
+		else if (strcmp(arg, "always") == 0)
+			o->color = PT_COLOR_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			o->color = PT_COLOR_NEVER;
+		else {
+			snprintf(err, errlen, "--color is auto, always or never, not \"%s\"", arg);
+			return false;
+		}
+		return true;
 	case O_NO_AUTO_OFFSET:
 		o->no_auto_offset = true;
 		return true;
@@ -367,6 +386,8 @@ bool pt_options_parse(struct pt_options *o, int argc, const char *const *argv, c
 			o->files[o->nfiles++] = a;
 			continue;
 		}
+		if (!in_expression)
+			o->filter_start = a;
 		in_expression = true;
 		if (!append_word(&words, a)) {
 			free(words);

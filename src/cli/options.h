@@ -33,6 +33,7 @@ struct pt_options {
 	unsigned nfiles;
 	char *bpf;       /* the filter on the frame (-f and the words after the files, joined), or NULL */
 	char *inner_bpf; /* --inner: the filter on the innermost packet, or NULL */
+	const char *filter_start; /* the first word after the files taken for a filter, or NULL */
 	struct pt_decode_opts dec;
 
 	/* decode */
@@ -49,6 +50,8 @@ struct pt_options {
 	const char *reference;
 	const char *explain;
 	bool no_plots;
+	bool verbose;    /* the whole summary on stdout */
+	enum { PT_COLOR_AUTO, PT_COLOR_ALWAYS, PT_COLOR_NEVER } color;
 	bool no_auto_offset;
 	const char *gnuplot;
 };

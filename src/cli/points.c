@@ -14,30 +14,49 @@ static bool same_file(const char *a, const char *b)
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* A key with a directory names one file (however it is spelled); a bare
- * key names every file of that name, with or without its extension. */
+/* Whether --name's key names file, in three passes of falling precedence:
+ * the same spelling; a key with a directory, the same file however spelled;
+ * a bare key, every file of that name, with or without its extension. */
+#define NAME_PASSES 3
+static bool key_names(const char *k, const char *file, int pass)
+{
+	if (pass == 0)
+		return strcmp(k, file) == 0;
+	if (pass == 1)
+		return strchr(k, '/') && same_file(k, file);
+	if (strchr(k, '/'))
+		return false;
+	const char *slash = strrchr(file, '/');
+	char point[256], kp[256];
+	pt_point_name_from_path(file, point, sizeof point);
+	pt_point_name_from_path(k, kp, sizeof kp);
+	return strcmp(k, slash ? slash + 1 : file) == 0 || strcmp(kp, point) == 0;
+}
+
 const char *pt_cli_name_for_file(const struct pt_options *o, const char *file)
 {
-	for (size_t i = 0; i < o->names.n; i++)
-		if (strcmp(o->names.v[i].key, file) == 0)
-			return o->names.v[i].value;
-	for (size_t i = 0; i < o->names.n; i++)
-		if (strchr(o->names.v[i].key, '/') && same_file(o->names.v[i].key, file))
-			return o->names.v[i].value;
-	const char *slash = strrchr(file, '/');
-	const char *base = slash ? slash + 1 : file;
-	char point[256];
-	pt_point_name_from_path(file, point, sizeof point);
-	for (size_t i = 0; i < o->names.n; i++) {
-		const char *k = o->names.v[i].key;
-		if (strchr(k, '/'))
-			continue;
-		char kp[256];
-		pt_point_name_from_path(k, kp, sizeof kp);
-		if (strcmp(k, base) == 0 || strcmp(kp, point) == 0)
-			return o->names.v[i].value;
-	}
+	for (int pass = 0; pass < NAME_PASSES; pass++)
+		for (size_t i = 0; i < o->names.n; i++)
+			if (key_names(o->names.v[i].key, file, pass))
+				return o->names.v[i].value;
 	return NULL;
+}
+
+bool pt_cli_check_names(const struct pt_options *o, const char *const *files, size_t nfiles, char *err,
+			size_t errlen)
+{
+	for (size_t i = 0; i < o->names.n; i++) {
+		bool found = false;
+		for (size_t f = 0; f < nfiles && !found; f++)
+			for (int pass = 0; pass < NAME_PASSES && !found; pass++)
+				found = key_names(o->names.v[i].key, files[f], pass);
+		if (!found) {
+			snprintf(err, errlen, "--name %s=%s: no capture file given is called %s", o->names.v[i].key,
+				 o->names.v[i].value, o->names.v[i].key);
+			return false;
+		}
+	}
+	return true;
 }
 
 bool pt_cli_sync_points(struct pt_points *ps, const struct pt_capset *cs)

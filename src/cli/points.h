@@ -13,6 +13,9 @@
 
 /* The --name given for a capture file, or NULL. */
 const char *pt_cli_name_for_file(const struct pt_options *o, const char *file);
+/* Whether every --name names one of files: false with the one that does not. */
+bool pt_cli_check_names(const struct pt_options *o, const char *const *files, size_t nfiles, char *err,
+			size_t errlen);
 /* Adds the points the capture set has and the model has not yet; false when
  * memory ran out. */
 bool pt_cli_sync_points(struct pt_points *ps, const struct pt_capset *cs);

@@ -66,11 +66,19 @@ void pt_parse_icmp_quote(struct pt_dctx *x, const struct pt_view *q, struct pt_i
 		out->dport = pt_be16(q, l4 + 2);
 		out->has_ports = true;
 	}
+	if (l4 && out->proto == 6 && pt_view_has(q, l4, 8)) {
+		out->l4_word = pt_be32(q, l4 + 4);
+		out->has_l4_word = true;
+	}
 	uint8_t type = l4 && pt_view_has(q, l4, 6) ? pt_u8(q, l4) : 255;
 	bool echo = (out->proto == 1 && (type == 8 || type == 0)) || (out->proto == 58 && (type == 128 || type == 129));
 	if (echo) {
 		out->echo_id = pt_be16(q, l4 + 4);
 		out->has_echo_id = true;
+		if (pt_view_has(q, l4, 8)) {
+			out->l4_word = pt_be16(q, l4 + 6);
+			out->has_l4_word = true;
+		}
 	}
 }
 

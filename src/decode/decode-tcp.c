@@ -42,6 +42,10 @@ static void parse_options(struct pt_dctx *x, const struct pt_view *v, size_t hle
 			break;
 		case 5:
 			t->sack_blocks = (uint8_t)((len - 2) / 8);
+			for (unsigned b = 0; b < t->sack_blocks && b < PT_MAX_SACK_BLOCKS; b++) {
+				t->sack[b].left = pt_be32(v, off + 2 + 8 * b);
+				t->sack[b].right = pt_be32(v, off + 6 + 8 * b);
+			}
 			break;
 		case 8:
 			if (len == 10) {

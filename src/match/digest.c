@@ -45,6 +45,76 @@ static void quoted_key(const struct pt_icmp_quote *q, struct pt_flow_key *k)
 	}
 }
 
+/* The tunnel id nearest the inner packet, else its innermost VLAN: the
+ * layers before the innermost IP header. A mirror session (ERSPAN) is not a
+ * tenant network: ids outside it do not count. */
+static void tenant_tag(const struct pt_decoded *d, const struct pt_ip *ip, struct pt_digest *g)
+{
+	uint8_t tunnel_kind = PT_ID_NONE, vlan_kind = PT_ID_NONE;
+	uint32_t tunnel_id = 0, vlan_id = 0;
+	for (unsigned i = 0; i < d->nlayers && d->layers[i].off < ip->off; i++) {
+		const struct pt_layer *l = &d->layers[i];
+		if (l->proto == PT_P_ERSPAN) {
+			tunnel_kind = vlan_kind = PT_ID_NONE;
+		} else if (l->id_kind == PT_ID_VNI || l->id_kind == PT_ID_GRE_KEY) {
+			tunnel_kind = l->id_kind;
+			tunnel_id = l->id;
+			/* NVGRE (RFC 7637) puts the network in the key's upper 24
+			 * bits and a per-flow hash in the lower 8; VSIDs below
+			 * 0x1000 are reserved, which tells it from keys such as
+			 * Neutron's segmentation ids. */
+			if (l->id_kind == PT_ID_GRE_KEY && l->aux == 0x6558 && l->id >> 8 >= 0x1000)
+				tunnel_id = l->id >> 8;
+			vlan_kind = PT_ID_NONE; /* an underlay VLAN is not the tenant's */
+		} else if (l->id_kind == PT_ID_VLAN) {
+			vlan_kind = PT_ID_VLAN;
+			vlan_id = l->id;
+		}
+	}
+	if (tunnel_kind != PT_ID_NONE) {
+		g->tag_kind = tunnel_kind;
+		g->tag_id = tunnel_id;
+	} else if (vlan_kind != PT_ID_NONE) {
+		g->tag_kind = vlan_kind;
+		g->tag_id = vlan_id;
+	}
+}
+
+/* An address (4, 6 or 16 bytes) as a 64-bit value that tells addresses apart. */
+static uint64_t hash_addr(const uint8_t *p, size_t n)
+{
+	uint64_t a = 0, b = 0;
+	memcpy(&a, p, n < 8 ? n : 8);
+	if (n > 8)
+		memcpy(&b, p + 8, n - 8);
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ n) * 0xff51afd7ed558ccdull;
+	return (h ^ h >> 29) | 1; /* never 0: 0 means unknown */
+}
+
+static void carrier(const struct pt_decoded *d, const uint8_t *frame, struct pt_digest *g)
+{
+	if (d->nips > 1) {
+		const struct pt_ip *o = pt_outer_ip(d);
+		size_t n = o->version == 4 ? 4 : 16;
+		g->carrier_src = hash_addr(o->src, n);
+		g->carrier_dst = hash_addr(o->dst, n);
+	} else if (d->nlayers && d->layers[0].proto == PT_P_ETH && d->layers[0].off + 12 <= d->caplen) {
+		const uint8_t *eth = frame + d->layers[0].off;
+		g->carrier_dst = hash_addr(eth, 6);
+		g->carrier_src = hash_addr(eth + 6, 6);
+	}
+}
+
+bool pt_identity_strong(const struct pt_decoded *d)
+{
+	const struct pt_ip *ip = pt_inner_ip(d);
+	if (!ip)
+		return false;
+	if (ip->version == 4 && ip->id != 0)
+		return true;
+	return d->l4_proto == PT_P_TCP && (d->payload_len > 0 || (d->tcp.flags & 0x02));
+}
+
 void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8_t *frame, uint32_t point,
 		    int64_t ts, uint32_t len, uint32_t caplen)
 {
@@ -54,6 +124,7 @@ void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8
 	g->len = len;
 	g->caplen = caplen;
 	g->status = (uint8_t)d->status;
+	g->cooked = d->nlayers && (d->layers[0].proto == PT_P_SLL || d->layers[0].proto == PT_P_SLL2);
 	if (d->nlayers && d->layers[0].proto == PT_P_SLL2 && caplen >= 8) {
 		g->has_ifindex = true;
 		g->ifindex = (uint32_t)frame[4] << 24 | (uint32_t)frame[5] << 16 | (uint32_t)frame[6] << 8 | frame[7];
@@ -85,6 +156,9 @@ void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8
 	pt_flow_key_from(d, &g->key);
 	g->l4_proto = d->l4_proto;
 	g->payload_len = d->payload_len;
+	g->strong = pt_identity_strong(d);
+	tenant_tag(d, ip, g);
+	carrier(d, frame, g);
 	if (d->l4_proto == PT_P_TCP) {
 		g->tcp_seq = d->tcp.seq;
 		g->tcp_flags = d->tcp.flags;

@@ -35,6 +35,7 @@ struct pt_digest {
 	uint8_t status;         /* enum pt_status */
 	uint8_t kind;           /* enum pt_digest_kind */
 	bool has_ifindex;       /* LINUX_SLL2 */
+	bool cooked;            /* LINUX_SLL or SLL2: an -i any capture, many devices at one point */
 	uint32_t ifindex;
 	uint64_t encap_bits;    /* bit per enum pt_proto; PT_P_IPV4 for IP-in-IP */
 	uint16_t vlan_count;
@@ -61,6 +62,21 @@ struct pt_digest {
 	uint64_t dg_key;        /* fragments, and whole IPv4 packets that may be fragmented later */
 	uint32_t icmp_mtu;      /* an ICMP fragmentation-needed / Packet Too Big: the MTU it gives */
 	struct pt_flow_key icmp_quoted;
+	/* The tenant network as the frame shows it: the tunnel id (VNI, GRE
+	 * key) nearest the inner packet, else its innermost VLAN tag;
+	 * PT_ID_NONE where nothing tells (a VM tap). */
+	uint8_t tag_kind;       /* enum pt_layer_id_kind */
+	uint32_t tag_id;
+	/* Who carried the frame here: the outer IP addresses of a tunnel
+	 * packet, else the Ethernet addresses; 0 when the link type has none.
+	 * A frame sent back where it came from (a firewall hair-pin) has them
+	 * swapped; a copy has them as they were. */
+	uint64_t carrier_src, carrier_dst;
+	/* An identity no other packet shares by chance: a non-zero IPv4 ID, a
+	 * SYN or TCP data (random sequence numbers). Kernel RSTs, unconnected
+	 * UDP (IPv4 ID 0) and IPv6 without TCP data are weak: their twins are
+	 * told apart by time, and they teach nothing (NAT, tenants, copies). */
+	bool strong;
 };
 
 /* Summarises a decoded frame captured at point at ts (len: on the wire). */
@@ -69,6 +85,8 @@ void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8
 
 /* The hop-invariant identity of a whole packet (match/fingerprint.c). */
 uint64_t pt_fingerprint(const struct pt_decoded *d, const uint8_t *frame);
+/* Whether a digest's identity is strong (see struct pt_digest). */
+bool pt_identity_strong(const struct pt_decoded *d);
 /* IPv4 (src, dst, proto, id): what ties fragments to their datagram. */
 uint64_t pt_datagram_key(const struct pt_ip *ip);
 void pt_flow_key_from(const struct pt_decoded *d, struct pt_flow_key *k);

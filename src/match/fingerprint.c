@@ -3,8 +3,12 @@
  * What a hop may rewrite never enters it: outer headers, VLAN tags, MACs,
  * TTL, checksums (senders leave them unfilled under offload), and, because of
  * floating-IP NAT, addresses, ports and ICMP echo identifiers. What stays:
- * the IPv4 ID, TCP sequence/ack/flags/window/timestamp, ICMP type/code/seq,
- * the payload length and a hash of the first payload bytes. TCP data is not
+ * the IPv4 ID, TCP sequence/ack/flags/window, both timestamps and the SACK
+ * blocks (three dup-ACKs of one hole differ only there, and IPv6 has no ID to
+ * tell them apart), ICMP type/code/seq, the payload length and a hash of the
+ * first payload bytes; for an ICMP error, what NAT leaves of the packet it
+ * quotes (NAT rewrites the quote's addresses and ports along with the error's
+ * own). TCP data is not
  * matched by fingerprint but by byte range (match.c), because GSO and GRO
  * change segment boundaries between points.
  */
@@ -43,6 +47,16 @@ static uint64_t payload_hash(uint64_t h, const struct pt_decoded *d, const uint8
 	return hash_bytes(h, frame + d->payload_off, n);
 }
 
+/* An ICMP error's quote, as NAT leaves it: the quoted packet's IP ID,
+ * protocol, length and TCP sequence or echo sequence; not its addresses,
+ * ports or checksums, which a translation rewrites in the quote too. */
+static uint64_t quote_hash(uint64_t h, const struct pt_icmp_quote *q)
+{
+	h = mix(h, (uint64_t)q->version << 40 | (uint64_t)q->proto << 32 | q->total_len);
+	h = mix(h, q->ip_id);
+	return mix(h, q->has_l4_word ? (uint64_t)1 << 32 | q->l4_word : 0);
+}
+
 uint64_t pt_fingerprint(const struct pt_decoded *d, const uint8_t *frame)
 {
 	const struct pt_ip *ip = pt_inner_ip(d);
@@ -57,7 +71,9 @@ uint64_t pt_fingerprint(const struct pt_decoded *d, const uint8_t *frame)
 	case PT_P_TCP:
 		h = mix(h, (uint64_t)d->tcp.seq << 32 | d->tcp.ack);
 		h = mix(h, (uint64_t)d->tcp.flags << 16 | d->tcp.win);
-		h = mix(h, d->tcp.has_ts ? d->tcp.ts_val : 0);
+		h = mix(h, d->tcp.has_ts ? (uint64_t)d->tcp.ts_val << 32 | d->tcp.ts_ecr : 0);
+		for (unsigned b = 0; b < d->tcp.sack_blocks && b < PT_MAX_SACK_BLOCKS; b++)
+			h = mix(h, (uint64_t)d->tcp.sack[b].left << 32 | d->tcp.sack[b].right);
 		h = mix(h, d->payload_len);
 		return payload_hash(h, d, frame);
 	case PT_P_UDP:
@@ -68,6 +84,8 @@ uint64_t pt_fingerprint(const struct pt_decoded *d, const uint8_t *frame)
 		/* NAT rewrites the echo identifier like a port: keep type, code and sequence. */
 		h = mix(h, (uint64_t)d->icmp.type << 24 | (uint64_t)d->icmp.code << 16 | d->icmp.echo_seq);
 		h = mix(h, d->payload_len);
+		if (d->icmp.quote.present)
+			return quote_hash(mix(h, d->icmp.mtu), &d->icmp.quote);
 		return payload_hash(h, d, frame);
 	default: {
 		uint32_t off = ip->off + ip->hdr_len;

@@ -27,6 +27,7 @@ void pt_flows_free(struct pt_flows *t)
 		for (size_t k = 0; k < f->units_n; k++)
 			pt_record_destroy(f->units[f->units_head + k]);
 		free(f->units);
+		free(f->retired); /* the records are the matcher's */
 		free(f);
 	}
 	free(t->all);
@@ -35,11 +36,9 @@ void pt_flows_free(struct pt_flows *t)
 	pt_hmap_init(&t->map);
 }
 
-struct pt_flow *pt_flows_find(const struct pt_flows *t, const struct pt_flow_key *k)
+static struct pt_flow *same_key_from(const struct pt_hmap_node *node, const struct pt_flow_key *k)
 {
-	struct pt_hmap_node *node;
-	PT_HMAP_FOR_EACH_WITH_HASH(node, pt_flow_key_hash(k), &t->map)
-	{
+	for (; node; node = pt_hmap_next_with_hash(node)) {
 		struct pt_flow *f = PT_CONTAINER_OF(node, struct pt_flow, node);
 		if (pt_flow_key_eq(&f->key, k))
 			return f;
@@ -47,11 +46,25 @@ struct pt_flow *pt_flows_find(const struct pt_flows *t, const struct pt_flow_key
 	return NULL;
 }
 
+struct pt_flow *pt_flows_find(const struct pt_flows *t, const struct pt_flow_key *k)
+{
+	return same_key_from(pt_hmap_first_with_hash(&t->map, pt_flow_key_hash(k)), k);
+}
+
+struct pt_flow *pt_flows_next(const struct pt_flow *f)
+{
+	return same_key_from(pt_hmap_next_with_hash(&f->node), &f->key);
+}
+
 struct pt_flow *pt_flows_get(struct pt_flows *t, const struct pt_flow_key *k, int64_t ts)
 {
 	struct pt_flow *f = pt_flows_find(t, k);
-	if (f)
-		return f;
+	return f ? f : pt_flows_add(t, k, ts);
+}
+
+struct pt_flow *pt_flows_add(struct pt_flows *t, const struct pt_flow_key *k, int64_t ts)
+{
+	struct pt_flow *f;
 	struct pt_flow **all = pt_grow(t->all, &t->cap, t->n, sizeof *all, 256);
 	if (!all)
 		return NULL;
@@ -68,11 +81,12 @@ struct pt_flow *pt_flows_get(struct pt_flows *t, const struct pt_flow_key *k, in
 	f->id = (uint32_t)t->n + 1;
 	f->first_ts = f->last_ts = ts;
 	t->all[t->n++] = f;
-	/* The reverse direction, for clock offsets and the summary. */
+	/* The reverse direction, for clock offsets and the summary. One taken
+	 * already is another tenant network's: the matcher pairs those. */
 	struct pt_flow_key r;
 	pt_flow_key_reverse(k, &r);
 	struct pt_flow *rev = pt_flows_find(t, &r);
-	if (rev && rev != f) {
+	if (rev && rev != f && !rev->reverse) {
 		f->reverse = rev;
 		rev->reverse = f;
 	}

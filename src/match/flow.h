@@ -85,6 +85,16 @@ struct pt_flow {
 	int64_t rel_last;
 	struct pt_record **units; /* TCP byte-range units, sorted, from units_head; owned here */
 	size_t units_head, units_n, units_cap, units_dead;
+	/* Earlier transmissions of bytes sent again while they may still be in
+	 * flight (a tail-loss probe, RACK): open records off the unit vector,
+	 * owned by the matcher's expiry list (match-tcp.c). */
+	struct pt_record **retired;
+	size_t nretired, capretired;
+	/* The tenant network its packets are in (match/tenant.c), 0 when none
+	 * is known; once the pass is over, the tag that names it for people. */
+	uint32_t tenant;
+	uint8_t tenant_kind; /* enum pt_layer_id_kind: PT_ID_NONE, VNI, GRE key or VLAN */
+	uint32_t tenant_id;
 };
 
 struct pt_flows {
@@ -97,7 +107,11 @@ void pt_flows_init(struct pt_flows *t);
 void pt_flows_free(struct pt_flows *t);
 /* The flow of key, created on first sight at ts; NULL when memory ran out. */
 struct pt_flow *pt_flows_get(struct pt_flows *t, const struct pt_flow_key *k, int64_t ts);
+/* Another flow of key (the same 5-tuple in another tenant network); NULL when memory ran out. */
+struct pt_flow *pt_flows_add(struct pt_flows *t, const struct pt_flow_key *k, int64_t ts);
+/* The newest flow of key, NULL if none; then the next older one of the same key. */
 struct pt_flow *pt_flows_find(const struct pt_flows *t, const struct pt_flow_key *k);
+struct pt_flow *pt_flows_next(const struct pt_flow *f);
 static inline struct pt_flow *pt_flows_by_id(const struct pt_flows *t, uint32_t id)
 {
 	return id >= 1 && id <= t->n ? t->all[id - 1] : NULL;

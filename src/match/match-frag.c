@@ -56,8 +56,10 @@ void pt_match_fragment(struct pt_matcher *m, const struct pt_sight *in, struct p
 	if (!r->whole_seen && r->ip_len < g->ip.frag_off + len + g->ip.hdr_len)
 		r->ip_len = g->ip.frag_off + len + g->ip.hdr_len;
 	struct pt_sighting *s = pt_record_sighting_at(r, point);
-	if (!s)
+	if (!s) {
 		s = pt_record_add_sighting(m, r, in);
+		pt_tenant_admit(m, r, in->segment, g->strong);
+	}
 	if (!s)
 		return;
 	if (in->wire_len > s->wire_len)

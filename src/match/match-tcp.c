@@ -4,9 +4,19 @@
  * looks lost. A flow keeps its units sorted by sequence; a unit is a record
  * like any other and expires with the window.
  *
- * The same bytes seen again at a point later than the duplicate window are a
- * retransmission, which closes the first record: TCP resends only after an
- * RTT or dup-ACKs, when the first copy has arrived or is lost. */
+ * The same bytes sent again are another transmission, and it can be in
+ * flight together with the first: a tail-loss probe or a RACK retransmission
+ * leaves while the original still crosses a slow hop. So a transmission is
+ * never closed by the next one: the earlier one is retired, whole, off the
+ * unit vector, and stays open for its own sightings until the window closes
+ * on it; the vector holds the newest. Which transmission a sighting belongs
+ * to: where both were whole wire segments, the IPv4 ID tells (a
+ * retransmission carries a new one, even one at once after an ICMP
+ * frag-needed); else the gap between the points, as for identical whole
+ * packets; with no gap measured, the older (one path keeps its order).
+ * Retired whole, a segment the sender cut smaller to resend (1291 bytes
+ * lost, then 1280 + 63 after an ICMP frag-needed) stays one packet: one
+ * loss, not two pieces of byte range. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -73,6 +83,8 @@ static struct pt_record *unit_split(struct pt_matcher *m, struct pt_flow *f, siz
 		return NULL;
 	t->seq_start = cut;
 	u->seq_end = cut;
+	for (unsigned k = 0; k < t->nsight; k++)
+		t->s[k].counted_in = NULL; /* one frame, counted once: with the first piece */
 	/* Bytes are shared out by length so flow byte counts stay right. */
 	uint64_t whole = (uint64_t)(t->seq_end - u->seq_start);
 	uint32_t hdr = u->ip_len > whole ? u->ip_len - (uint32_t)whole : 0;
@@ -97,78 +109,167 @@ static struct pt_record *unit_split(struct pt_matcher *m, struct pt_flow *f, siz
 	return t;
 }
 
-static void unit_sight(struct pt_matcher *m, struct pt_flow *f, struct pt_flow *seen_as, struct pt_record *u,
-		       const struct pt_sight *in)
+/* Whether sighting in could be transmission r: where both were whole wire
+ * segments (not estimated from a super-frame), their IPv4 IDs agree. */
+static bool same_transmission(const struct pt_record *r, const struct pt_sight *in)
 {
-	const struct pt_digest *g = in->g;
-	struct pt_sighting *s = pt_record_sighting_at(u, in->point);
-	u->tcp_flags |= g->tcp_flags;
-	u->df = u->df || g->ip.df;
-	if (!s) {
-		pt_record_note_nat(u, seen_as, pt_record_add_sighting(m, u, in));
-		return;
+	if (in->estimated || in->g->ip.version != 4)
+		return true;
+	for (unsigned i = 0; i < r->nsight; i++) {
+		const struct pt_sighting *s = &r->s[i];
+		if (s->has_ip_id && !s->len_estimated && s->point != in->point)
+			return s->ip_id == (uint16_t)in->g->ip.id;
 	}
-	/* A copy, or the same bytes in a GSO frame and its segments at one
-	 * point; unless the IP ID changed: a stack retransmitting at once
-	 * after an ICMP frag-needed does so within microseconds. */
-	bool new_packet = s->has_ip_id && g->ip.version == 4 && s->ip_id != (uint16_t)g->ip.id;
-	if (in->ts - s->ts <= m->cfg.dup_ns && in->ts >= s->ts - m->cfg.dup_ns && !new_packet)
-		return;
-	/* A retransmission: what was sent before is done travelling. */
-	f->retransmits++;
-	pt_record_emit(m, u);
-	u->nsight = 0;
-	u->resent = true;
-	u->first_ts = in->ts;
-	pt_record_list_unlink(m, u);
-	pt_record_list_append(m, u);
-	pt_record_add_sighting(m, u, in);
+	return true;
 }
 
-void pt_match_tcp_data(struct pt_matcher *m, const struct pt_sight *in, struct pt_flow *seen_as)
+/* Whether a sighting that neither r (an earlier transmission) nor u (the
+ * vector's) has at its point goes to r. */
+static bool older_fits(const struct pt_matcher *m, const struct pt_record *r, const struct pt_record *u,
+		       const struct pt_sight *in)
 {
-	const struct pt_digest *g = in->g;
-	struct pt_flow *f = pt_flow_canonical(seen_as);
-	int64_t ts = in->ts;
-	int64_t s = seq_rel(f, g->tcp_seq), e = s + g->payload_len;
-	uint32_t hdr = g->ip.hdr_len + g->tcp_hdr_len;
-	/* First unit that ends after s. */
+	bool rs = same_transmission(r, in), us = same_transmission(u, in);
+	if (rs != us)
+		return rs;
+	bool kr, ku;
+	int64_t dr = pt_misfit(m, r, in->point, in->ts, 0, &kr), du = pt_misfit(m, u, in->point, in->ts, 0, &ku);
+	if (kr && ku)
+		return dr <= du;
+	return true; /* first sent, first seen */
+}
+
+/* The live unit holding byte seq, or NULL. */
+static struct pt_record *unit_at(const struct pt_flow *f, int64_t seq)
+{
 	size_t lo = 0, hi = f->units_n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		if (f->units[f->units_head + mid]->seq_end <= s)
+		if (f->units[f->units_head + mid]->seq_end <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < f->units_n; lo++) {
+		struct pt_record *u = f->units[f->units_head + lo];
+		if (!u->dead)
+			return u->seq_start <= seq ? u : NULL;
+	}
+	return NULL;
+}
+
+static void unit_sight(struct pt_matcher *m, struct pt_flow *seen_as, struct pt_record *u, const struct pt_sight *in)
+{
+	const struct pt_digest *g = in->g;
+	u->tcp_flags |= g->tcp_flags;
+	u->df = u->df || g->ip.df;
+	struct pt_sighting *at = pt_record_sighting_at(u, in->point);
+	if (at) {
+		/* A copy, the same bytes in a GSO frame and its segments at one
+		 * point, or the segment back from a middlebox: decided before. */
+		enum pt_again a = pt_sighting_again(m, at, in);
+		if (a != PT_AGAIN_NEW) {
+			pt_sighting_absorb(m, at, in, a);
+			pt_record_translated_here(m, u, seen_as, in->point);
+		}
+		return;
+	}
+	struct pt_sighting *s = pt_record_add_sighting(m, u, in);
+	pt_tenant_admit(m, u, in->segment, true);
+	pt_record_note_nat(m, u, seen_as, s);
+}
+
+/* The bytes [s, e) sent again: unit i, an earlier transmission, leaves the
+ * vector whole, still open; a new unit for the bytes sent now takes its
+ * place. */
+static bool retire(struct pt_matcher *m, struct pt_flow *f, struct pt_flow *seen_as, size_t i, int64_t s, int64_t e,
+		   const struct pt_sight *in, uint32_t hdr)
+{
+	struct pt_record *u = f->units[f->units_head + i];
+	struct pt_record *n = unit_new(m, f, in->ts, s, e);
+	if (!n)
+		return false;
+	n->ip_len = hdr + (uint32_t)(e - s);
+	n->resent = true;
+	f->retransmits++;
+	f->units[f->units_head + i] = n;
+	u->is_unit = false; /* off the vector: a record like a whole packet's */
+	struct pt_record **v = pt_grow(f->retired, &f->capretired, f->nretired, sizeof *v, 8);
+	if (v) {
+		f->retired = v;
+		f->retired[f->nretired++] = u;
+		u->retired = true;
+		u->home = f;
+	} else {
+		m->alloc_failures++;
+		pt_record_finalize(m, u); /* nowhere to wait: done travelling */
+	}
+	unit_sight(m, seen_as, n, in);
+	return true;
+}
+
+/* Whether bytes [s, e) were sent here before in a transmission still open:
+ * sending them again is a retransmission. */
+static bool sent_before(const struct pt_flow *f, unsigned point, int64_t s, int64_t e)
+{
+	for (size_t i = 0; i < f->nretired; i++) {
+		const struct pt_record *r = f->retired[i];
+		if (r->seq_start < e && r->seq_end > s && pt_record_sighting_at((struct pt_record *)r, point))
+			return true;
+	}
+	return false;
+}
+
+/* The bytes [a, b) of the sighting that go to the unit vector. */
+static void walk(struct pt_matcher *m, struct pt_flow *f, struct pt_flow *seen_as, const struct pt_sight *in,
+		 int64_t a, int64_t b, uint32_t hdr)
+{
+	/* First unit that ends after a. */
+	size_t lo = 0, hi = f->units_n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->units[f->units_head + mid]->seq_end <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t i = lo;
-	int64_t cur = s;
+	int64_t cur = a;
 	/* Every round consumes a unit or bytes; the bound only guards against a
 	 * unit vector broken by a failed allocation. */
 	unsigned guard = 0;
-	while (cur < e && guard++ < 100000) {
+	while (cur < b && guard++ < 100000) {
 		struct pt_record *u = i < f->units_n ? f->units[f->units_head + i] : NULL;
 		if (u && u->dead) {
 			i++;
 			continue;
 		}
 		if (u && u->seq_start <= cur) {
+			struct pt_sighting *at = pt_record_sighting_at(u, in->point);
+			bool again = at ? pt_sighting_again(m, at, in) == PT_AGAIN_NEW : !same_transmission(u, in);
+			if (again) {
+				int64_t end = u->seq_end < b ? u->seq_end : b;
+				if (!retire(m, f, seen_as, i, cur, end, in, hdr))
+					return;
+				cur = end;
+				i++;
+				continue;
+			}
 			if (u->seq_start < cur) {
 				if (!unit_split(m, f, i, cur))
 					return;
 				i++;
 				u = f->units[f->units_head + i];
 			}
-			if (u->seq_end > e && !unit_split(m, f, i, e))
+			if (u->seq_end > b && !unit_split(m, f, i, b))
 				return;
 			u = f->units[f->units_head + i];
-			unit_sight(m, f, seen_as, u, in);
+			unit_sight(m, seen_as, u, in);
 			cur = u->seq_end;
 			i++;
 			continue;
 		}
-		int64_t gap_end = u && u->seq_start < e ? u->seq_start : e;
-		struct pt_record *n = unit_new(m, f, ts, cur, gap_end);
+		int64_t gap_end = u && u->seq_start < b ? u->seq_start : b;
+		struct pt_record *n = unit_new(m, f, in->ts, cur, gap_end);
 		if (!n)
 			return;
 		n->ip_len = hdr + (uint32_t)(gap_end - cur);
@@ -179,8 +280,82 @@ void pt_match_tcp_data(struct pt_matcher *m, const struct pt_sight *in, struct p
 			m->alloc_failures++;
 			return;
 		}
-		unit_sight(m, f, seen_as, n, in);
+		if (f->nretired && sent_before(f, in->point, cur, gap_end)) {
+			n->resent = true;
+			f->retransmits++;
+		}
+		unit_sight(m, seen_as, n, in);
 		cur = gap_end;
 		i++;
 	}
+}
+
+/* Spans of a sighting claimed by earlier transmissions. */
+struct span {
+	int64_t s, e;
+};
+
+#define CLAIMS_MAX 8
+
+static bool claimed_already(const struct span *c, size_t n, int64_t s, int64_t e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (c[i].s < e && c[i].e > s)
+			return true;
+	return false;
+}
+
+/* The sighting's bytes that an earlier transmission still in flight takes
+ * (it joins that record); their spans, sorted, in claimed. */
+static size_t claim_retired(struct pt_matcher *m, struct pt_flow *f, struct pt_flow *seen_as, const struct pt_sight *in,
+			    int64_t s, int64_t e, struct span *claimed)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->nretired && n < CLAIMS_MAX; i++) {
+		struct pt_record *r = f->retired[i];
+		int64_t cs = r->seq_start > s ? r->seq_start : s, ce = r->seq_end < e ? r->seq_end : e;
+		if (cs >= ce || claimed_already(claimed, n, cs, ce))
+			continue;
+		struct pt_sighting *at = pt_record_sighting_at(r, in->point);
+		if (at) {
+			enum pt_again a = pt_sighting_again(m, at, in);
+			if (a == PT_AGAIN_NEW)
+				continue;
+			pt_sighting_absorb(m, at, in, a);
+			pt_record_translated_here(m, r, seen_as, in->point);
+		} else {
+			if (!same_transmission(r, in))
+				continue;
+			struct pt_record *u = unit_at(f, cs);
+			if (u && !pt_record_sighting_at(u, in->point) && !older_fits(m, r, u, in))
+				continue;
+			struct pt_sighting *sg = pt_record_add_sighting(m, r, in);
+			pt_tenant_admit(m, r, in->segment, true);
+			pt_record_note_nat(m, r, seen_as, sg);
+		}
+		size_t k = n++;
+		for (; k > 0 && claimed[k - 1].s > cs; k--)
+			claimed[k] = claimed[k - 1];
+		claimed[k] = (struct span){ cs, ce };
+	}
+	return n;
+}
+
+void pt_match_tcp_data(struct pt_matcher *m, const struct pt_sight *in, struct pt_flow *seen_as)
+{
+	const struct pt_digest *g = in->g;
+	struct pt_flow *f = pt_flow_canonical(seen_as);
+	int64_t s = seq_rel(f, g->tcp_seq), e = s + g->payload_len;
+	uint32_t hdr = g->ip.hdr_len + g->tcp_hdr_len;
+	struct span claimed[CLAIMS_MAX];
+	size_t n = f->nretired ? claim_retired(m, f, seen_as, in, s, e, claimed) : 0;
+	int64_t cur = s;
+	for (size_t k = 0; k < n; k++) {
+		if (claimed[k].s > cur)
+			walk(m, f, seen_as, in, cur, claimed[k].s, hdr);
+		if (claimed[k].e > cur)
+			cur = claimed[k].e;
+	}
+	if (cur < e)
+		walk(m, f, seen_as, in, cur, e, hdr);
 }

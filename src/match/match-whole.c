@@ -1,21 +1,30 @@
 /* Whole packets, found again by fingerprint. Identical packets (kernel RSTs
  * and unconnected UDP carry IPv4 ID 0, IPv6 has no ID) can be in flight
  * together on a slow hop, so a later one at the same point is a record of
- * its own, and a sighting elsewhere goes to the record it fits best. */
+ * its own, and a sighting elsewhere goes to the record it fits best. A
+ * packet that repeats (mDNS, keep-alives, health checks) can meet a capture
+ * that starts late or a hop whose delay is not yet measured: a sighting
+ * taken by the copy sent a second earlier moves to the new one when that
+ * one fits it better (reclaim). */
 #include <config.h>
 
 #include "match/match-int.h"
 
-/* How far a sighting at point, at ts, is from where record c would be seen
- * there: its first sighting plus the gap last measured between those two
- * points (clock offset included), or with none measured yet (capture start,
- * when points begin at different times) its first sighting itself. */
-static int64_t misfit(const struct pt_matcher *m, const struct pt_record *c, unsigned point, int64_t ts, bool *known)
+int64_t pt_misfit(const struct pt_matcher *m, const struct pt_record *c, unsigned point, int64_t ts, uint64_t not_by,
+		  bool *known)
 {
 	unsigned from = c->s[0].point;
-	size_t at = (size_t)from * m->ngap + point;
-	*known = from < m->ngap && point < m->ngap && m->gap_known[at];
-	int64_t d = ts - c->s[0].ts - (*known ? m->gap[at] : 0);
+	const struct pt_gap *gp = from < m->ngap && point < m->ngap ? &m->gap[(size_t)from * m->ngap + point] : NULL;
+	int64_t gap = 0;
+	*known = false;
+	if (gp && gp->known && (!not_by || gp->last_by != not_by)) {
+		gap = gp->last;
+		*known = true;
+	} else if (gp && gp->known == 2 && gp->prev_by != not_by) {
+		gap = gp->prev;
+		*known = true;
+	}
+	int64_t d = ts - c->s[0].ts - gap;
 	return d < 0 ? -d : d;
 }
 
@@ -27,34 +36,12 @@ static bool fits_better(const struct pt_matcher *m, const struct pt_record *c, c
 	if (!best)
 		return true;
 	bool ck, bk;
-	int64_t dc = misfit(m, c, point, ts, &ck), db = misfit(m, best, point, ts, &bk);
+	int64_t dc = pt_misfit(m, c, point, ts, 0, &ck), db = pt_misfit(m, best, point, ts, 0, &bk);
 	if (ck != bk)
 		return ck;
 	if (dc != db)
 		return dc < db;
 	return c->first_ts < best->first_ts;
-}
-
-static bool same_packet(const struct pt_record *c, const struct pt_flow *f, uint8_t version)
-{
-	return c->flow && c->nsight && c->flow->key.version == version &&
-	       (c->flow == f || (pt_flow_key_unicast(&f->key) && pt_flow_key_unicast(&c->flow->key)));
-}
-
-/* The same packet twice at one point with two 5-tuples: not a copy but a
- * translation where it was captured (a DNAT on a pod's tun0, seen before
- * and after iptables). The translated flow continues the first. */
-static bool translated_here(struct pt_matcher *m, struct pt_record *c, struct pt_flow *f, unsigned point)
-{
-	struct pt_flow *rf = pt_flow_canonical(c->flow);
-	/* The same bytes sent back, addresses swapped, are a reflection (a
-	 * firewall hairpin), not a translation. */
-	if (!rf || f == c->flow || f == c->flow->reverse)
-		return false;
-	if (!f->nat_parent && pt_flow_canonical(f) != rf)
-		f->nat_parent = rf;
-	rf->nat_here = pt_pset_with(m->psets, rf->nat_here, point);
-	return true;
 }
 
 /* A datagram seen in fragments at other points first, whole here (a point
@@ -69,7 +56,7 @@ static struct pt_record *reassembled(struct pt_matcher *m, const struct pt_sight
 	PT_HMAP_FOR_EACH_WITH_HASH(node, g->dg_key, &m->by_dg)
 	{
 		struct pt_record *c = PT_CONTAINER_OF(node, struct pt_record, dg_node);
-		if (!c->fragmented || c->whole_seen || !same_packet(c, f, g->ip.version) ||
+		if (!c->fragmented || c->whole_seen || !pt_record_same_packet(m, c, f, g) ||
 		    pt_record_sighting_at(c, in->point))
 			continue;
 		c->whole_seen = true;
@@ -98,6 +85,40 @@ static bool resent_control(struct pt_matcher *m, const struct pt_sight *in, stru
 	return resent;
 }
 
+/* Sightings of older twins of n (the same fingerprint, seen at n's first
+ * point before) that fit n clearly better than the twin they went to: sent
+ * a second apart, the two are told apart by the gap between the points, and
+ * a gap measured by the very pairing in question is no evidence for it (the
+ * first pairing of a capture that started late, with no gap measured before,
+ * is what goes wrong: -1.01 s on a P4 switch port pair). */
+static void reclaim(struct pt_matcher *m, struct pt_record *n, const struct pt_digest *g, struct pt_flow *f)
+{
+	struct pt_hmap_node *node;
+	PT_HMAP_FOR_EACH_WITH_HASH(node, g->fingerprint, &m->by_key)
+	{
+		struct pt_record *c = PT_CONTAINER_OF(node, struct pt_record, key_node);
+		if (c == n || c->is_unit || !pt_record_same_packet(m, c, f, g) ||
+		    !pt_record_sighting_at(c, n->s[0].point))
+			continue;
+		for (unsigned i = 1; i < c->nsight; i++) {
+			const struct pt_sighting *s = &c->s[i];
+			if (s->point == n->s[0].point || s->returned || pt_record_sighting_at(n, s->point) ||
+			    !pt_tenant_fits(m, n, s->segment, n->strong))
+				continue;
+			bool kc, kn;
+			int64_t dc = pt_misfit(m, c, s->point, s->ts, c->serial, &kc);
+			int64_t dn = pt_misfit(m, n, s->point, s->ts, c->serial, &kn);
+			/* Clearly better only: twins sent microseconds apart fit
+			 * both within the hop's jitter, and stay in order. */
+			if (2 * dn < dc) {
+				uint32_t seg = s->segment;
+				pt_record_move_sighting(m, c, i--, n);
+				pt_tenant_admit(m, n, seg, n->strong);
+			}
+		}
+	}
+}
+
 void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_flow *f)
 {
 	const struct pt_digest *g = in->g;
@@ -109,20 +130,23 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 	PT_HMAP_FOR_EACH_WITH_HASH(node, g->fingerprint, &m->by_key)
 	{
 		struct pt_record *c = PT_CONTAINER_OF(node, struct pt_record, key_node);
-		if (!same_packet(c, f, g->ip.version))
+		if (!pt_record_same_packet(m, c, f, g))
 			continue;
 		same++;
 		if (!oldest || c->first_ts < oldest->first_ts)
 			oldest = c;
 		struct pt_sighting *s = pt_record_sighting_at(c, point);
 		if (s) {
-			if (ts - s->ts <= m->cfg.dup_ns && ts >= s->ts - m->cfg.dup_ns) {
-				if (!translated_here(m, c, f, point))
-					m->points->v[point].stats.duplicates++;
-				return;
-			}
-			continue;
+			enum pt_again a = pt_sighting_again(m, s, in);
+			if (a == PT_AGAIN_NEW)
+				continue;
+			pt_sighting_absorb(m, s, in, a);
+			if (!pt_record_translated_here(m, c, f, point) && a == PT_AGAIN_COPY)
+				m->points->v[point].stats.duplicates++;
+			return;
 		}
+		if (!pt_tenant_fits(m, c, in->segment, g->strong))
+			continue;
 		if (fits_better(m, c, r, point, ts))
 			r = c;
 	}
@@ -133,7 +157,8 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 		/* Whole here: all of the datagram's bytes, whatever other points saw in pieces. */
 		if (s && r->has_dg)
 			s->bytes = g->ip.total_len > g->ip.hdr_len ? g->ip.total_len - g->ip.hdr_len : 0;
-		pt_record_note_nat(r, f, s);
+		pt_tenant_admit(m, r, in->segment, g->strong);
+		pt_record_note_nat(m, r, f, s);
 		return;
 	}
 	bool resent = g->l4_proto == PT_P_TCP && (same || resent_control(m, in, pt_flow_canonical(f)));
@@ -153,6 +178,7 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 	r->whole_seen = true;
 	r->resent = resent;
 	struct pt_sighting *s = pt_record_add_sighting(m, r, in);
+	pt_tenant_admit(m, r, in->segment, g->strong);
 	if (g->ip.version == 4 && !g->ip.df) {
 		/* Could be fragmented further on: findable by datagram key too. */
 		pt_record_link_dg(m, r, g->dg_key);
@@ -160,5 +186,6 @@ void pt_match_whole(struct pt_matcher *m, const struct pt_sight *in, struct pt_f
 		if (s)
 			s->bytes = r->dg_len;
 	}
+	if (same && s)
+		reclaim(m, r, g, f);
 }
-

@@ -1,13 +1,14 @@
 /* Sightings of one packet across capture points, within the matching window.
  *
- * A second sighting at the same point within the duplicate window is a copy
- * (promiscuous bridge, -i any). Later, it is another packet: for whole
- * packets a record of its own, since identical packets (kernel RSTs and
- * unconnected UDP carry IPv4 ID 0, IPv6 has no ID) can be in flight together
- * on a slow hop; for TCP bytes a retransmission, which closes the first
- * record (match-tcp.c). This file holds the records' life cycle and the
- * pass's entry points; match-whole.c, match-frag.c and match-tcp.c find a
- * packet's record. */
+ * A second sighting at the same point is a copy (promiscuous bridge, -i
+ * any), the packet coming back through a middlebox, or another packet
+ * (match/copies.c). Another packet gets a record of its own, since
+ * identical packets (kernel RSTs and unconnected UDP carry IPv4 ID 0, IPv6
+ * has no ID) can be in flight together on a slow hop, and TCP bytes sent
+ * again can be in flight with their first transmission (match-tcp.c). This
+ * file holds the records' life cycle and the pass's entry points;
+ * match-whole.c, match-frag.c and match-tcp.c find a packet's record,
+ * match/tenant.c its network, match/translation.c what NAT it may cross. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -25,6 +26,8 @@ bool pt_match_init(struct pt_matcher *m, const struct pt_match_config *cfg, stru
 	pt_hmap_init(&m->by_key);
 	pt_hmap_init(&m->by_dg);
 	pt_hmap_init(&m->outer_frags);
+	pt_tenants_init(&m->tenants);
+	pt_xlats_init(&m->xlats);
 	m->psets = pt_psets_new();
 	return m->psets != NULL;
 }
@@ -48,9 +51,10 @@ void pt_match_free(struct pt_matcher *m)
 	pt_flows_free(&m->flows);
 	pt_hmap_destroy(&m->by_key);
 	pt_hmap_destroy(&m->by_dg);
+	pt_tenants_free(&m->tenants);
+	pt_xlats_free(&m->xlats);
 	pt_psets_free(m->psets);
 	free(m->gap);
-	free(m->gap_known);
 	memset(m, 0, sizeof *m);
 }
 
@@ -89,6 +93,7 @@ struct pt_record *pt_record_new(struct pt_matcher *m, struct pt_flow *f, int64_t
 	r->capsight = PT_RECORD_INLINE;
 	r->flow = f;
 	r->first_ts = ts;
+	r->serial = ++m->serial;
 	pt_record_list_append(m, r);
 	m->open++;
 	return r;
@@ -166,26 +171,19 @@ static bool gap_reserve(struct pt_matcher *m, unsigned p)
 	size_t n = m->ngap ? m->ngap : 16;
 	while (n <= p)
 		n *= 2;
-	int64_t *g = calloc(n * n, sizeof *g);
-	uint8_t *k = calloc(n * n, 1);
-	if (!g || !k) {
-		free(g);
-		free(k);
+	struct pt_gap *g = calloc(n * n, sizeof *g);
+	if (!g)
 		return false;
-	}
-	for (size_t i = 0; i < m->ngap; i++) {
+	for (size_t i = 0; i < m->ngap; i++)
 		memcpy(g + i * n, m->gap + i * m->ngap, m->ngap * sizeof *g);
-		memcpy(k + i * n, m->gap_known + i * m->ngap, m->ngap);
-	}
 	free(m->gap);
-	free(m->gap_known);
 	m->gap = g;
-	m->gap_known = k;
 	m->ngap = n;
 	return true;
 }
 
-struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_record *r, const struct pt_sight *in)
+/* Room for one more sighting of r; NULL when memory ran out. */
+static struct pt_sighting *sighting_slot(struct pt_matcher *m, struct pt_record *r)
 {
 	if (r->nsight == r->capsight) {
 		uint32_t cap = r->capsight * 2;
@@ -200,14 +198,34 @@ struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_recor
 		r->s = s;
 		r->capsight = cap;
 	}
-	if (r->nsight && !in->g->ts_guessed && !r->s[0].ts_guessed) {
-		unsigned from = r->s[0].point;
-		if (gap_reserve(m, from > in->point ? from : in->point)) {
-			m->gap[from * m->ngap + in->point] = in->ts - r->s[0].ts;
-			m->gap_known[from * m->ngap + in->point] = 1;
+	return &r->s[r->nsight++];
+}
+
+/* The gap from r's first point to s's, as s measured it. */
+static void measure_gap(struct pt_matcher *m, const struct pt_record *r, const struct pt_sighting *s)
+{
+	if (r->nsight < 2 || s == &r->s[0] || s->ts_guessed || r->s[0].ts_guessed)
+		return;
+	unsigned from = r->s[0].point;
+	if (gap_reserve(m, from > s->point ? from : s->point)) {
+		struct pt_gap *gp = &m->gap[(size_t)from * m->ngap + s->point];
+		if (gp->known && gp->last_by != r->serial) {
+			gp->prev = gp->last;
+			gp->prev_by = gp->last_by;
+			gp->known = 2;
+		} else {
+			gp->known = 1;
 		}
+		gp->last = s->ts - r->s[0].ts;
+		gp->last_by = r->serial;
 	}
-	struct pt_sighting *s = &r->s[r->nsight++];
+}
+
+struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_record *r, const struct pt_sight *in)
+{
+	struct pt_sighting *s = sighting_slot(m, r);
+	if (!s)
+		return NULL;
 	memset(s, 0, sizeof *s);
 	s->point = in->point;
 	s->ts = in->ts;
@@ -215,14 +233,37 @@ struct pt_sighting *pt_record_add_sighting(struct pt_matcher *m, struct pt_recor
 	s->len_estimated = in->estimated;
 	s->ts_guessed = in->g->ts_guessed;
 	s->outer_frag = in->g->outer_first_frag;
+	s->tag_kind = in->g->tag_kind;
+	s->tag_id = in->g->tag_id;
+	s->segment = in->segment;
+	s->counted_in = in->flow;
+	s->carrier_src = pt_fold(in->g->carrier_src);
+	s->carrier_dst = pt_fold(in->g->carrier_dst);
 	if (in->g->ip.version == 4) {
 		/* A copy keeps the IP ID, a retransmission gets a new one. */
 		s->has_ip_id = true;
 		s->ip_id = (uint16_t)in->g->ip.id;
 	}
+	if (r->nsight == 1)
+		r->strong = in->g->strong;
+	measure_gap(m, r, s);
 	if (in->ts < r->first_ts)
 		r->first_ts = in->ts;
 	return s;
+}
+
+void pt_record_move_sighting(struct pt_matcher *m, struct pt_record *from, unsigned i, struct pt_record *to)
+{
+	struct pt_sighting moved = from->s[i];
+	memmove(&from->s[i], &from->s[i + 1], (from->nsight - i - 1) * sizeof moved);
+	from->nsight--;
+	struct pt_sighting *s = sighting_slot(m, to);
+	if (!s)
+		return;
+	*s = moved;
+	measure_gap(m, to, s);
+	if (s->ts < to->first_ts)
+		to->first_ts = s->ts;
 }
 
 /* Whether sighting s counts: a datagram some of whose fragments never
@@ -246,8 +287,8 @@ static void idle_points(const struct pt_matcher *m, const struct pt_record *r, s
 		const struct pt_point_stats *ps = &m->points->v[q].stats;
 		size_t at = (size_t)from * m->ngap + q;
 		int64_t arrival = r->s[0].ts + m->cfg.dup_ns;
-		if (from < m->ngap && q < m->ngap && m->gap_known[at] && m->gap[at] > 0)
-			arrival += m->gap[at];
+		if (from < m->ngap && q < m->ngap && m->gap[at].known && m->gap[at].last > 0)
+			arrival += m->gap[at].last;
 		if (ps->packets == 0 || ps->first_ts > arrival)
 			pt_pset_builder_add(not_started, q);
 		else if (ps->last_ts < arrival)
@@ -255,10 +296,46 @@ static void idle_points(const struct pt_matcher *m, const struct pt_record *r, s
 	}
 }
 
-void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
+/* The flow a record counts in: its flow, or the same 5-tuple in the tenant
+ * network its sightings showed (a packet first seen where nothing told the
+ * network, a VM tap, before its tunnel did). Its sightings go with it. */
+static struct pt_flow *emit_flow(struct pt_matcher *m, struct pt_record *r)
 {
 	struct pt_flow *f = pt_flow_canonical(r->flow);
-	if (!f || r->nsight == 0)
+	uint32_t rc = pt_tenant_root(m, r->cls), fc = f ? pt_tenant_root(m, f->tenant) : 0;
+	if (!f || !rc || fc == rc)
+		return f;
+	if (!pt_tenant_apart(m, fc, rc)) {
+		if (!fc)
+			f->tenant = rc;
+		return f;
+	}
+	struct pt_flow *t = pt_tenant_flow(m, &f->key, rc, r->first_ts, false, 0);
+	if (!t) {
+		m->alloc_failures++;
+		return f;
+	}
+	for (unsigned i = 0; i < r->nsight; i++) {
+		struct pt_flow *was = r->s[i].counted_in;
+		if (was && was != t && was->sightings) {
+			was->sightings--;
+			t->sightings++;
+			r->s[i].counted_in = t;
+		}
+		if (r->s[i].ts < t->first_ts)
+			t->first_ts = r->s[i].ts;
+		if (r->s[i].ts > t->last_ts)
+			t->last_ts = r->s[i].ts;
+	}
+	return t;
+}
+
+void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
+{
+	if (r->nsight == 0)
+		return;
+	struct pt_flow *f = emit_flow(m, r);
+	if (!f)
 		return;
 	struct pt_pset_builder seen, uncertain, not_started, nat;
 	pt_pset_builder_init(&seen);
@@ -331,11 +408,25 @@ void pt_record_emit(struct pt_matcher *m, struct pt_record *r)
 	sig->frag_incomplete += incomplete;
 }
 
+/* A retired transmission leaves its flow's list when it is finalised. */
+static void retired_unlink(struct pt_record *r)
+{
+	struct pt_flow *f = r->home;
+	for (size_t i = 0; f && i < f->nretired; i++)
+		if (f->retired[i] == r) {
+			f->retired[i] = f->retired[--f->nretired];
+			break;
+		}
+	r->home = NULL;
+}
+
 static void record_release(struct pt_matcher *m, struct pt_record *r)
 {
 	unlink_maps(m, r);
 	pt_record_list_unlink(m, r);
 	m->open--;
+	if (r->retired)
+		retired_unlink(r);
 	if (!r->is_unit) {
 		pt_record_destroy(r);
 		return;
@@ -376,6 +467,10 @@ void pt_match_expire(struct pt_matcher *m, int64_t now, bool flush)
 	int64_t limit = now - m->cfg.window_ns - m->cfg.reorder_ns;
 	while (m->head && (flush || m->head->first_ts < limit))
 		pt_record_finalize(m, m->head);
+	for (size_t i = 0; flush && i < m->flows.n; i++) {
+		struct pt_flow *f = m->flows.all[i];
+		pt_tenant_label(m, f->tenant, &f->tenant_kind, &f->tenant_id);
+	}
 	while (m->outer_head && (flush || m->outer_head->ts < limit)) {
 		struct pt_outer_frag *o = m->outer_head;
 		m->outer_head = o->next;
@@ -418,25 +513,60 @@ static void outer_frag_note(struct pt_matcher *m, const struct pt_digest *g)
 	m->outer_tail = o;
 }
 
-void pt_record_note_nat(struct pt_record *r, struct pt_flow *f, struct pt_sighting *s)
+void pt_record_note_nat(struct pt_matcher *m, struct pt_record *r, struct pt_flow *f, struct pt_sighting *s)
 {
 	struct pt_flow *rf = pt_flow_canonical(r->flow);
 	/* Compare 5-tuples, not canonical flows: once linked they are the same. */
-	if (!s || !rf || f == r->flow || f == rf)
+	if (!s || !rf || pt_flow_key_eq(&f->key, &r->flow->key) || pt_flow_key_eq(&f->key, &rf->key))
 		return;
 	/* The same packet with another 5-tuple: a hop rewrote it (floating IP). */
 	s->nat = true;
+	if (r->strong)
+		pt_xlat_learn(m, &r->flow->key, &f->key);
 	if (!f->nat_parent && pt_flow_canonical(f) != rf) {
 		f->nat_parent = rf;
 		rf->selected = rf->selected || f->selected; /* one flow, whichever side the filter chose */
 	}
 }
 
+bool pt_record_translated_here(struct pt_matcher *m, struct pt_record *c, struct pt_flow *f, unsigned point)
+{
+	struct pt_flow *rf = pt_flow_canonical(c->flow);
+	/* The same bytes sent back, addresses swapped, are a reflection, not a
+	 * translation. */
+	if (!rf || pt_flow_key_eq(&f->key, &c->flow->key) || f == c->flow->reverse)
+		return false;
+	if (c->strong)
+		pt_xlat_learn(m, &c->flow->key, &f->key);
+	if (!f->nat_parent && pt_flow_canonical(f) != rf)
+		f->nat_parent = rf;
+	rf->nat_here = pt_pset_with(m->psets, rf->nat_here, point);
+	return true;
+}
+
+bool pt_record_same_packet(const struct pt_matcher *m, const struct pt_record *c, struct pt_flow *f,
+			   const struct pt_digest *g)
+{
+	if (!c->flow || !c->nsight || c->flow->key.version != g->ip.version)
+		return false;
+	if (pt_flow_key_eq(&c->flow->key, &f->key))
+		return true;
+	if (!pt_flow_key_unicast(&f->key) || !pt_flow_key_unicast(&c->flow->key))
+		return false;
+	/* Another 5-tuple: a translation, if it is the same packet. Only a
+	 * strong identity tells so by itself (and teaches the translation);
+	 * weaker ones cross translations learnt before (match/translation.c). */
+	return (g->strong && c->strong) ||
+	       pt_flow_canonical(f) == pt_flow_canonical(c->flow) ||
+	       pt_xlat_known(m, &c->flow->key, &f->key);
+}
+
 struct pt_flow *pt_match_flow(struct pt_matcher *m, const struct pt_digest *g)
 {
 	if (g->kind == PT_DG_NOT_IP)
 		return NULL;
-	struct pt_flow *f = pt_flows_get(&m->flows, &g->key, g->ts);
+	uint32_t cls = pt_tenant_of(m, pt_tenant_segment(m, g));
+	struct pt_flow *f = pt_tenant_flow(m, &g->key, cls, g->ts, g->kind == PT_DG_TCP_DATA, g->tcp_seq);
 	if (!f)
 		m->alloc_failures++;
 	return f;
@@ -458,6 +588,9 @@ static void note_fragmented(struct pt_matcher *m, const struct pt_digest *g, str
 
 void pt_match_packet(struct pt_matcher *m, const struct pt_digest *g, struct pt_flow *f, bool super)
 {
+	/* A record older than the window takes no more sightings: the packet
+	 * sent again a second later (mDNS, keep-alives) is another one. */
+	pt_match_expire(m, g->ts, false);
 	if (g->ts > f->last_ts)
 		f->last_ts = g->ts;
 	if (g->ts < f->first_ts)
@@ -467,7 +600,10 @@ void pt_match_packet(struct pt_matcher *m, const struct pt_digest *g, struct pt_
 		f->mss = g->tcp_mss;
 	if (!g->outside_filter)
 		f->selected = pt_flow_canonical(f)->selected = true;
-	struct pt_sight in = { .point = g->point, .ts = g->ts, .g = g, .estimated = super };
+	if (g->strong)
+		m->points->v[g->point].stats.strong_packets++;
+	struct pt_sight in = { .point = g->point, .ts = g->ts, .g = g, .estimated = super,
+			       .segment = pt_tenant_segment(m, g), .flow = f };
 	in.wire_len = pt_wire_len(f, g, super);
 	if (g->outer_first_frag)
 		outer_frag_note(m, g);

@@ -28,6 +28,42 @@ struct pt_match_config {
 
 struct pt_record;
 struct pt_outer_frag;
+struct pt_segment;
+
+/* A gap between two points as last measured, and as measured before that
+ * by another record: a pairing is no evidence for itself, so the record
+ * that measured the last one is judged by the one before. */
+struct pt_gap {
+	int64_t last, prev;
+	uint64_t last_by, prev_by; /* serials of the records that measured them */
+	uint8_t known;             /* 0, 1 (last), 2 (last and prev) */
+};
+
+struct pt_tenant_class;
+struct pt_xlat_pair;
+
+/* Tenant networks learnt from the packets (match/tenant.c). */
+struct pt_tenants {
+	struct pt_hmap segs;
+	/* The segment each point saw last: a point's frames mostly carry one
+	 * tag, so most packets find theirs without a hash lookup. */
+	struct pt_recent_segment {
+		uint8_t kind;
+		uint32_t id, seg; /* seg 0: nothing yet */
+	} *recent;
+	size_t nrecent;
+	struct pt_segment **seg; /* seg[i - 1] is segment i */
+	size_t nseg, capseg;
+	struct pt_tenant_class *cls; /* cls[c - 1] is class c */
+	size_t ncls, capcls;
+};
+
+/* Address translations learnt from the packets (match/translation.c). */
+struct pt_xlats {
+	struct pt_hmap map;
+	struct pt_xlat_pair **v;
+	size_t n, cap;
+};
 
 struct pt_matcher {
 	struct pt_match_config cfg;
@@ -38,11 +74,13 @@ struct pt_matcher {
 	struct pt_record *head, *tail;    /* open records, oldest first */
 	size_t open;
 	/* Time from a record's first sighting to its sighting at another point,
-	 * as last measured, clock offset included: it tells identical packets
-	 * in flight together apart. ngap x ngap, row = first point. */
-	int64_t *gap;
-	uint8_t *gap_known;
+	 * clock offset included: it tells identical packets in flight together
+	 * apart. ngap x ngap, row = first point. */
+	struct pt_gap *gap;
 	size_t ngap;
+	uint64_t serial;  /* records made so far: each record's serial */
+	struct pt_tenants tenants;
+	struct pt_xlats xlats;
 	/* Outer datagrams of tunnel packets whose first fragment was seen: their
 	 * later fragments are the rest of a packet already matched. */
 	struct pt_hmap outer_frags;
@@ -58,8 +96,14 @@ void pt_match_free(struct pt_matcher *m);
 struct pt_flow *pt_match_flow(struct pt_matcher *m, const struct pt_digest *g);
 /* One IP packet of flow f at its point; super: a GSO/GRO super-frame. */
 void pt_match_packet(struct pt_matcher *m, const struct pt_digest *g, struct pt_flow *f, bool super);
-/* Finalises records older than the window before now; all of them when flush. */
+/* Finalises records older than the window before now; all of them when flush
+ * (and then names each flow's tenant network). */
 void pt_match_expire(struct pt_matcher *m, int64_t now, bool flush);
+/* Two sightings at point this close are copies of one packet unless their
+ * identities say otherwise: the configured duplicate window for strong
+ * identities, for weak ones what the point's strong copies taught (see
+ * match.c). */
+int64_t pt_copy_window(const struct pt_matcher *m, unsigned point);
 
 /* Per-point statistics of one packet (match/point-stats.c): counts, sizes,
  * encapsulations, time span; made once, read by every later stage. */

@@ -25,6 +25,7 @@ enum pt_finding_id {
 	PT_F_CAPTURE_STOPPED_EARLY, /* capture.stopped_early */
 	PT_F_CAPTURE_WINDOWS_APART, /* capture.windows_apart */
 	PT_F_CLOCK_OFFSET,          /* clock.offset */
+	PT_F_CLOCK_UNKNOWN,         /* clock.unknown */
 	PT_F_ENCAP_OVERHEAD,        /* encap.overhead */
 	PT_F_FRAG_FRAGMENTED,       /* frag.fragmented */
 	PT_F_LATENCY_BRIDGE_COPY,   /* latency.bridge_copy */
@@ -167,6 +168,11 @@ struct pt_f_clock_glitch {
 };
 
 /* A capture's window against the others' (reference clock). */
+struct pt_f_clock_unknown {
+	uint64_t shared;  /* packets also seen at points whose clock is known */
+	long with;        /* the point it shares most with, -1 none */
+};
+
 struct pt_f_window {
 	double by_s;      /* how late, how early, or how far from the nearest other window */
 	long other;       /* the point that started first, stopped last, or is nearest */
@@ -206,6 +212,7 @@ struct pt_finding {
 		struct pt_f_clock_glitch glitch;
 		struct pt_f_window window;
 		struct pt_f_role role;
+		struct pt_f_clock_unknown unknown;
 	} u;
 };
 

@@ -82,6 +82,12 @@ struct pt_point_stats {
 	uint64_t gso_frames, malformed, truncated;
 	uint64_t fragments;          /* IPv4 fragments (counted by the matcher) */
 	uint64_t duplicates;         /* copies of one packet at this point (counted by the matcher) */
+	/* What the point's copies look like, learnt from packets of strong
+	 * identity (match.c, pt_copy_window): how many there were, how many of
+	 * them came twice within the duplicate window, and the longest such gap. */
+	uint64_t strong_packets, strong_copies;
+	int64_t copy_gap_max_ns;
+	uint64_t returned;           /* packets seen again coming back (a hair-pin through a middlebox) */
 	uint32_t max_frag_len;       /* largest IPv4/IPv6 fragment, IP total length */
 	uint64_t outer_frag_packets; /* tunnel packets seen here in outer fragments (their first) */
 	uint64_t outer_frag_rest;    /* their later fragments (counted by the matcher) */

@@ -142,6 +142,19 @@ static void capture_window(const struct pt_analysis *a, const struct pt_finding 
 	}
 }
 
+static void clock_unknown(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	const struct pt_f_clock_unknown *x = &f->u.unknown;
+	FMT(t, value, "%" PRIu64, x->shared);
+	FMT(t, evidence,
+	    "%s shares %" PRIu64 " packets with points whose clock is known (most with %s), all of them travelling one "
+	    "way (an XDP hook or a SPAN port sees one direction): no two-way traffic gives its clock, so its place on "
+	    "paths and the latency of its hops come from its own stamps",
+	    name_of(a, f->point), x->shared, name_of(a, x->with));
+	FMT(t, advice, "give its offset with --clock-offset %s=SECONDS if known, or capture two-way traffic there",
+	    name_of(a, f->point));
+}
+
 static void clock_offset(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
 {
 	const struct pt_f_clock *x = &f->u.clock;
@@ -441,6 +454,7 @@ static const struct {
 	[PT_F_CAPTURE_STOPPED_EARLY] = { "capture.stopped_early", capture_window },
 	[PT_F_CAPTURE_WINDOWS_APART] = { "capture.windows_apart", capture_window },
 	[PT_F_CLOCK_OFFSET] = { "clock.offset", clock_offset },
+	[PT_F_CLOCK_UNKNOWN] = { "clock.unknown", clock_unknown },
 	[PT_F_ENCAP_OVERHEAD] = { "encap.overhead", encap_overhead },
 	[PT_F_FRAG_FRAGMENTED] = { "frag.fragmented", frag_fragmented },
 	[PT_F_LATENCY_BRIDGE_COPY] = { "latency.bridge_copy", latency_bridge_copy },

@@ -16,7 +16,8 @@ static bool write_summary(const struct pt_analysis *a, const char *path)
 	FILE *fp = fopen(tmp, "w");
 	if (!fp)
 		return false;
-	pt_report_summary(a, fp);
+	static const struct pt_summary_style full = { true, false, NULL };
+	pt_report_summary(a, fp, &full);
 	bool ok = !ferror(fp);
 	ok = fclose(fp) == 0 && ok;
 	if (ok)
@@ -48,10 +49,25 @@ static int make_dirs(const char *dir)
 	return 0;
 }
 
+/* "PATH: WHY", the path cut in its middle when both do not fit: the
+ * reason is what the user needs. */
+static void path_error(char *err, size_t errlen, const char *path, const char *why)
+{
+	size_t need = strlen(path) + 2 + strlen(why) + 1;
+	if (need <= errlen || errlen < strlen(why) + 40) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return;
+	}
+	size_t keep = errlen - strlen(why) - 2 - 1 - 3, head = keep / 3;
+	snprintf(err, errlen, "%.*s...%s: %s", (int)head, path, path + strlen(path) - (keep - head), why);
+}
+
 int pt_report_write(const struct pt_analysis *a, const char *dir, char *err, size_t errlen)
 {
+	char why[256];
 	if (make_dirs(dir) != 0) {
-		snprintf(err, errlen, "%s: cannot create the output directory: %s", dir, strerror(errno));
+		snprintf(why, sizeof why, "cannot create the output directory: %s", strerror(errno));
+		path_error(err, errlen, dir, why);
 		return -1;
 	}
 	static const struct {
@@ -67,7 +83,8 @@ int pt_report_write(const struct pt_analysis *a, const char *dir, char *err, siz
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
 		if (!files[i].fn(a, path)) {
-			snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+			snprintf(why, sizeof why, "cannot write: %s", strerror(errno));
+			path_error(err, errlen, path, why);
 			return -1;
 		}
 	}

@@ -4,6 +4,7 @@
 #ifndef PATHTRACE_OUTPUT_REPORT_H
 #define PATHTRACE_OUTPUT_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analysis/analysis.h"
@@ -11,8 +12,14 @@
 /* Writes every file into dir (created with its parents): 0, or -1 with a
  * one-line reason naming the file in err. */
 int pt_report_write(const struct pt_analysis *a, const char *dir, char *err, size_t errlen);
-/* The summary a person reads: points, flows and paths, hops, findings. */
-void pt_report_summary(const struct pt_analysis *a, FILE *fp);
+/* The summary a person reads: the verdict and the main paths; with full,
+ * then the points, every flow's paths, the hops and every finding. */
+struct pt_summary_style {
+	bool full;
+	bool color;         /* ANSI colours on the severities */
+	const char *outdir; /* where summary.txt is, for the pointer at the end */
+};
+void pt_report_summary(const struct pt_analysis *a, FILE *fp, const struct pt_summary_style *style);
 /* Writes the chart scripts into dir and renders them with gnuplot (NULL:
  * $PATHTRACE_GNUPLOT, else gnuplot on PATH). 0 with what happened in note, or
  * -1 when a script could not be written or gnuplot failed. */

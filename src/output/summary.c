@@ -1,5 +1,6 @@
-/* summary.txt, also printed: the points, each flow's paths, the hops and
- * the findings, for a person to read. */
+/* summary.txt, also printed: the verdict and the main paths first
+ * (verdict.c), then the points, each flow's paths, the hops and every
+ * finding, for a person to read. */
 #include <config.h>
 
 #include <inttypes.h>
@@ -8,6 +9,7 @@
 
 #include "output/finding-text.h"
 #include "output/report.h"
+#include "output/summary-int.h"
 #include "output/text.h"
 
 /* At most this many flows and hops are listed; the CSV files have them all. */
@@ -19,37 +21,13 @@
  * number (findings.csv keeps every one). */
 #define SUMMARY_PER_GROUP 3
 
-struct shown {
-	const struct pt_finding *f;
-	const char *point, *from, *to;
-	size_t rank; /* in report order */
-	struct pt_finding_text t;
-};
-
-static void print_finding(const struct shown *s, FILE *fp)
-{
-	const struct pt_finding *f = s->f;
-	fprintf(fp, "%-7s %s", pt_severity_name(f->severity), pt_finding_name(f->id));
-	if (s->point)
-		fprintf(fp, " at %s", s->point);
-	if (s->from)
-		fprintf(fp, " on %s > %s", s->from, s->to ? s->to : "?");
-	if (f->flow >= 0)
-		fprintf(fp, " (flow %" PRId64 ")", f->flow);
-	if (s->t.value[0])
-		fprintf(fp, ": %s", s->t.value);
-	fprintf(fp, "\n        %s\n", s->t.evidence);
-	if (s->t.advice[0])
-		fprintf(fp, "        -> %s\n", s->t.advice);
-}
-
 static int cmp_opt(const char *x, const char *y)
 {
 	return x && y ? strcmp(x, y) : (x != NULL) - (y != NULL);
 }
 
 /* Findings of one kind, severity and place that differ only by flow. */
-static int cmp_group(const struct shown *x, const struct shown *y)
+static int cmp_group(const struct pt_shown *x, const struct pt_shown *y)
 {
 	if (x->f->severity != y->f->severity)
 		return x->f->severity > y->f->severity ? -1 : 1;
@@ -65,7 +43,7 @@ static int cmp_group(const struct shown *x, const struct shown *y)
 
 static int by_group(const void *p, const void *q)
 {
-	const struct shown *x = p, *y = q;
+	const struct pt_shown *x = p, *y = q;
 	int c = cmp_group(x, y);
 	if (c)
 		return c;
@@ -74,18 +52,15 @@ static int by_group(const void *p, const void *q)
 	return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-static void summary_findings(const struct pt_analysis *a, FILE *fp)
+struct pt_shown *pt_summary_findings(const struct pt_analysis *a, size_t *n)
 {
-	size_t n;
-	const struct pt_finding **order = pt_findings_in_order(a, &n);
-	struct shown *v = malloc((n ? n : 1) * sizeof *v);
-	if (!order || !v) {
+	const struct pt_finding **order = pt_findings_in_order(a, n);
+	struct pt_shown *v = order ? malloc((*n ? *n : 1) * sizeof *v) : NULL;
+	if (!v) {
 		free(order);
-		free(v);
-		fprintf(fp, "(out of memory: see findings.csv)\n");
-		return;
+		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < *n; i++) {
 		v[i].f = order[i];
 		v[i].rank = i;
 		v[i].point = pt_point_label(a, order[i]->point);
@@ -94,13 +69,23 @@ static void summary_findings(const struct pt_analysis *a, FILE *fp)
 		pt_finding_format(a, order[i], &v[i].t);
 	}
 	free(order);
-	qsort(v, n, sizeof *v, by_group);
+	qsort(v, *n, sizeof *v, by_group);
+	return v;
+}
+
+void pt_summary_print_groups(const struct pt_shown *v, size_t n, FILE *fp, bool color, enum pt_severity min,
+			     enum pt_severity max, size_t *shown)
+{
 	for (size_t i = 0; i < n;) {
 		size_t end = i + 1;
 		while (end < n && cmp_group(&v[i], &v[end]) == 0)
 			end++;
-		for (size_t k = i; k < end && k < i + SUMMARY_PER_GROUP; k++)
-			print_finding(&v[k], fp);
+		if (v[i].f->severity < min || v[i].f->severity > max) {
+			i = end;
+			continue;
+		}
+		for (size_t k = i; k < end && k < i + SUMMARY_PER_GROUP; k++, (*shown)++)
+			pt_summary_print_finding(&v[k], fp, color);
 		if (end - i > SUMMARY_PER_GROUP) {
 			fprintf(fp, "        ... and %zu more %s like these, flows", end - i - SUMMARY_PER_GROUP,
 				pt_finding_name(v[i].f->id));
@@ -111,6 +96,19 @@ static void summary_findings(const struct pt_analysis *a, FILE *fp)
 		}
 		i = end;
 	}
+}
+
+static void summary_findings(const struct pt_analysis *a, FILE *fp)
+{
+	size_t n, shown = 0;
+	struct pt_shown *v = pt_summary_findings(a, &n);
+	if (!v) {
+		fprintf(fp, "(out of memory: see findings.csv)\n");
+		return;
+	}
+	pt_summary_print_groups(v, n, fp, false, PT_SEV_INFO, PT_SEV_INFO, &shown);
+	if (!shown)
+		fprintf(fp, "none\n");
 	free(v);
 }
 
@@ -209,14 +207,20 @@ static void summary_filter(const struct pt_analysis *a, FILE *fp)
 		reported, flows, outside);
 }
 
-void pt_report_summary(const struct pt_analysis *a, FILE *fp)
+void pt_report_summary(const struct pt_analysis *a, FILE *fp, const struct pt_summary_style *style)
 {
 	summary_filter(a, fp);
+	pt_summary_top(a, fp, style->color);
+	if (!style->full) {
+		fprintf(fp, "\nthe capture points, every flow's paths, the hops and the informational findings: "
+			    "summary.txt%s%s\n",
+			style->outdir ? " in " : "", style->outdir ? style->outdir : "");
+		return;
+	}
+	fprintf(fp, "\n");
 	summary_points(a, fp);
 	summary_flows(a, fp);
 	summary_hops(a, fp);
-	fprintf(fp, "\n== findings ==\n");
-	if (!a->findings.n)
-		fprintf(fp, "none\n");
+	fprintf(fp, "\n== informational findings ==\n");
 	summary_findings(a, fp);
 }

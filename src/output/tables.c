@@ -94,11 +94,21 @@ bool pt_write_mtu(const struct pt_analysis *a, const char *path)
 	return pt_csv_close(&c);
 }
 
+/* "vni:100", "gre:1", "vlan:10"; empty when no tag named the network. */
+static void tenant_label(uint8_t kind, uint32_t id, char *buf, size_t size)
+{
+	const char *name = kind == PT_ID_VNI ? "vni" : kind == PT_ID_GRE_KEY ? "gre" : kind == PT_ID_VLAN ? "vlan" : NULL;
+	if (name)
+		snprintf(buf, size, "%s:%" PRIu32, name, id);
+	else if (size)
+		buf[0] = '\0';
+}
+
 bool pt_write_flows(const struct pt_analysis *a, const char *path)
 {
 	static const char *const cols[] = { "flow_id", "proto", "src_ip", "src_port", "dst_ip", "dst_port",
 					    "packets", "bytes", "first_ts", "last_ts", "points", "sightings",
-					    "retransmits", "mss", "nat_of_flow" };
+					    "retransmits", "mss", "nat_of_flow", "tenant" };
 	struct pt_csv c;
 	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
 		return false;
@@ -137,6 +147,8 @@ bool pt_write_flows(const struct pt_analysis *a, const char *path)
 			pt_csv_u64(&c, pt_flow_canonical(f->nat_parent)->id);
 		else
 			pt_csv_empty(&c);
+		tenant_label(f->tenant_kind, f->tenant_id, buf, sizeof buf);
+		pt_csv_str(&c, buf);
 		pt_csv_end_row(&c);
 	}
 	return pt_csv_close(&c);

@@ -15,6 +15,10 @@ manifest (doc/lab-manifest.md) as the truth:
   - every `clock` record: the offset of that host's points is recovered within 1 ms;
   - every point with a `role`: points.csv gives it that role, and a flood port or vantage point
     is on no path;
+  - flows that share their addresses and ports with another tenant network's are told apart
+    by `tenant` (flows.csv names the network); a flow's `packets`, when given, is what
+    pathtrace counts; crafted captures hold no copies of a frame (no duplicates) and, without
+    `nat` records, no translation (no path.nat, no nat_of_flow);
   - MTU: with `drop reason=mtu size_gt=N` records, one error-level mtu.* finding per drop hop
     or fewer (hops of one tunnel together), at least one per network limit (`usable_mtu
     network=`), each on a drop hop, every drop hop named by one, whose value is the `usable_mtu` and whose advice gives both fixes for a tunnel network;
@@ -76,7 +80,8 @@ def main():
     def find_flow(kv):
         for f in flows:
             if (f["proto"] == kv.get("proto") and f["src_ip"] == kv.get("src") and f["dst_ip"] == kv.get("dst")
-                    and f["src_port"] == kv.get("sport", "") and f["dst_port"] == kv.get("dport", "")):
+                    and f["src_port"] == kv.get("sport", "") and f["dst_port"] == kv.get("dport", "")
+                    and ("tenant" not in kv or f.get("tenant") == kv["tenant"])):
                 return f
         return None
 
@@ -85,9 +90,11 @@ def main():
     for name, kv in mflows.items():
         f = find_flow(kv)
         check(f is not None, f"flow {name} ({kv.get('proto')} {kv.get('src')}:{kv.get('sport')} > "
-                             f"{kv.get('dst')}:{kv.get('dport')}) found")
+                             f"{kv.get('dst')}:{kv.get('dport')}{' in ' + kv['tenant'] if 'tenant' in kv else ''}) found")
         if f:
             fid[name] = f["flow_id"]
+        if f and kv.get("packets"):
+            check(f["packets"] == kv["packets"], f"flow {name}: {kv['packets']} packets (pathtrace: {f['packets']})")
 
     drops = [kv for t, kv in man if t == "drop"]
     crafted = any(t == "scenario" and kv.get("source") == "crafted" for t, kv in man)
@@ -169,6 +176,13 @@ def main():
         check(gso > 0, f"offloads on: the captures hold GSO/GRO super-frames ({gso} seen)")
 
     findings = rows(os.path.join(out, "findings.csv"))
+    if crafted:
+        dups = {n: p["duplicates"] for n, p in pts.items() if p["duplicates"] != "0"}
+        check(not dups, f"no frame captured twice at one point (duplicates: {dups})")
+        if not any(t == "nat" for t, kv in man):
+            nat = [f["name"] + " " + f["flow_id"] for f in findings if f["name"] == "path.nat"]
+            nat += [f"flow {f['flow_id']} nat_of_flow {f['nat_of_flow']}" for f in flows if f["nat_of_flow"]]
+            check(not nat, f"no translation where none happens (got {nat})")
     mtu_checks(man, findings, fid, check)
 
     print(f"{passed} passed, {failed} failed")

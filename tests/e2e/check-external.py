@@ -491,6 +491,13 @@ P4 = [("all", ["*.pcap"], [], [
     ("ipv6-dropped-at-ingress", "IPv6 frames end at the ingress switch's _in point: no _out copy anywhere",
      lambda r: (bool(v6(r)) and all(p[-1].endswith("_in") and "_out" not in ">".join(p) for f in v6(r) for p, _ in r.paths_of(f)),
                 str([f["points"] for f in v6(r) if "_out" in f["points"]][:3]))),
+    ("ipv6-repeats", "the mDNS and router solicitations each side of a link sends repeat identically every "
+     "second or so: a frame seen at both ends of the link is paired with itself (0-1 ms), never with the "
+     "copy sent before or after (+-1 s)",
+     lambda r: (bool(v6(r)) and all(0 <= float(h["lat_min_us"]) and float(h["lat_max_us"]) <= 1000
+                                    for f in v6(r) for h in r.hops_of(f)),
+                "; ".join(f"{f['dst_ip']} {showhop(h)}" for f in v6(r) for h in r.hops_of(f)
+                          if float(h["lat_min_us"]) < 0 or float(h["lat_max_us"]) > 1000)[:300])),
     ("ipv6-counts", "the _in files hold 306 IPv6 frames: 84 router solicitations, 32 MLDv2 reports, 190 mDNS",
      lambda r: ((v6sum(r, "ff02::2"), v6sum(r, "ff02::16"), v6sum(r, "ff02::fb")) == (84, 32, 190),
                 f"sightings RS {v6sum(r, 'ff02::2')}, MLD {v6sum(r, 'ff02::16')}, mDNS {v6sum(r, 'ff02::fb')}")),

@@ -28,7 +28,7 @@ folded=$(sed -n 's/^ *\.\.\. and \([0-9]*\) more loss\.hop like these.*/\1/p' "$
 if [ "$shown" -gt 6 ] || [ "$folded" -eq 0 ] || [ $((shown + folded)) -ne "$lost" ]; then
 	echo "FAIL: summary.txt should show a few of the $lost loss.hop findings and fold the rest" \
 		"(shows $shown, folds $folded):"
-	sed -n '/== findings/,$p' "$sum" | head -20
+	sed -n '/== verdict/,$p' "$sum" | head -20
 	status=1
 fi
 exit $status

@@ -13,7 +13,11 @@
 #   - every `delay` record: median per-packet delay of the hop within 10 % of ms;
 #   - a point with sees=first:N (a switch's own port) holds the first N packets of each flow that
 #     crosses its host, stamped as one of its host's points on the path, and nothing else; one
-#     with sees=none holds ARP broadcasts only.
+#     with sees=none holds ARP broadcasts only;
+#   - points that carry several tenant networks (`encap` alternatives joined by `|`,
+#     `segment` records): each flow's frames there are framed as its tenant's segment;
+#     a point with `capture_from` holds no frame before then, one with `hairpin=yes` each
+#     of its flows' packets twice (out to a middlebox and back).
 # Exit 0 all good, 1 some check failed, 2 usage, 77 tshark or python3-scapy missing.
 set -u
 if [ $# -ne 1 ] || [ ! -d "$1" ]; then
@@ -127,19 +131,23 @@ def dissect(path):
         protos = f["frame.protocols"].split(":")
         f["protos"] = protos
         f["t"] = to_ns(f["frame.time_epoch"])
-        inner = max([i for i, p in enumerate(protos) if p in ("ip", "ipv6")], default=-1)
+        # The packet's own IP header: the innermost, but an ICMP error's quote is not it.
+        icmp = [i for i, p in enumerate(protos) if p in ("icmp", "icmpv6")]
+        last = icmp[0] if icmp else len(protos)
+        inner = max([i for i, p in enumerate(protos[:last]) if p in ("ip", "ipv6")], default=-1)
         fam = protos[inner] if inner >= 0 else ""
+        occ = protos[:inner + 1].count(fam) - 1
         l4 = protos[inner + 1] if inner >= 0 and inner + 1 < len(protos) else ""
         key = None
         tup = None
         if fam:
             if fam == "ip":
-                src, dst = lst(f["ip.src"])[-1], lst(f["ip.dst"])[-1]
-                length = int(lst(f["ip.len"])[-1])
-                ipid = lst(f["ip.id"])[-1]
+                src, dst = lst(f["ip.src"])[occ], lst(f["ip.dst"])[occ]
+                length = int(lst(f["ip.len"])[occ])
+                ipid = lst(f["ip.id"])[occ]
             else:
-                src, dst = lst(f["ipv6.src"])[-1], lst(f["ipv6.dst"])[-1]
-                length = 40 + int(lst(f["ipv6.plen"])[-1])
+                src, dst = lst(f["ipv6.src"])[occ], lst(f["ipv6.dst"])[occ]
+                length = 40 + int(lst(f["ipv6.plen"])[occ])
                 ipid = ""
             sport = dport = ""
             extra = ()
@@ -152,63 +160,82 @@ def dissect(path):
                 pl = lst(f["udp.payload"])
                 extra = (pl[-1][:48] if pl else "",)
             elif l4 == "icmp":
-                sport = str(intval(lst(f["icmp.ident"])[-1]))
-                extra = (lst(f["icmp.type"])[-1], lst(f["icmp.seq"])[-1])
+                ident = lst(f["icmp.ident"])
+                sport = str(intval(ident[-1])) if ident else ""
+                seq = lst(f["icmp.seq"])
+                extra = (lst(f["icmp.type"])[0], seq[-1] if seq else "")
             elif l4 == "icmpv6":
-                sport = str(intval(lst(f["icmpv6.echo.identifier"])[-1]))
-                extra = (lst(f["icmpv6.type"])[-1], lst(f["icmpv6.echo.sequence_number"])[-1])
+                ident = lst(f["icmpv6.echo.identifier"])
+                sport = str(intval(ident[-1])) if ident else ""
+                seq = lst(f["icmpv6.echo.sequence_number"])
+                extra = (lst(f["icmpv6.type"])[0], seq[-1] if seq else "")
             tup = (l4, src, sport, dst, dport)
             key = (ipid, length) + extra
             f["len"] = length
-            f["df"] = lst(f["ip.flags.df"])[-1] if fam == "ip" and f["ip.flags.df"] else ""
+            f["df"] = lst(f["ip.flags.df"])[occ] if fam == "ip" and f["ip.flags.df"] else ""
         f["tuple"], f["key"] = tup, key
         frames.append(f)
     return frames
 
 
-def check_encap(scen, pt, frames):
-    enc = pt["encap"]
+ENCAP_LAYERS = {"none": set(), "vlan": {"vlan"}, "qinq": {"ieee8021ad", "vlan"},
+                "vxlan": {"vxlan"}, "gre": {"gre"}, "nvgre": {"gre"}, "geneve": {"geneve"},
+                "mpls": {"mpls"}}
+
+
+def framing_problem(enc, f, stacks):
+    """Why frame f is not framed as encap value enc says, or None."""
     kind, _, arg = enc.partition(":")
-    want = {"none": set(), "vlan": {"vlan"}, "qinq": {"ieee8021ad", "vlan"},
-            "vxlan": {"vxlan"}, "gre": {"gre"}, "nvgre": {"gre"}, "geneve": {"geneve"},
-            "mpls": {"mpls"}}.get(kind)
-    if not check(want is not None, scen, "point %s: unknown encap %s" % (pt["name"], enc)):
+    want = ENCAP_LAYERS.get(kind)
+    if want is None:
+        return "unknown encap %s" % enc
+    got = ENCAP_TOKENS & set(f["protos"])
+    why = None
+    if got != want:
+        why = "layers %s, want %s" % (sorted(got), sorted(want))
+    elif f["tuple"] is None:
+        why = "no IP packet inside"
+    elif kind == "vlan" and lst(f["vlan.id"]) != [arg]:
+        why = "VLAN IDs %s" % f["vlan.id"]
+    elif kind == "qinq":
+        o, _, i = arg.partition(".")
+        if lst(f["eth.type"])[:1] != ["0x88a8"] or lst(f["ieee8021ad.id"]) != [o] \
+                or lst(f["vlan.id"]) != [i]:
+            why = "QinQ %s %s/%s" % (f["eth.type"], f["ieee8021ad.id"], f["vlan.id"])
+    elif kind == "vxlan":
+        vni, _, port = arg.partition(":")
+        if lst(f["vxlan.vni"]) != [vni] or intval(lst(f["vxlan.flags"])[0]) != 0x0800 \
+                or lst(f["udp.dstport"])[:1] != [port]:
+            why = "VXLAN vni %s flags %s port %s" % (f["vxlan.vni"], f["vxlan.flags"],
+                                                      f["udp.dstport"])
+    elif kind in ("gre", "nvgre"):
+        keys = [intval(k) for k in lst(f["gre.key"])]
+        ok = len(keys) == 1 and intval(lst(f["gre.proto"])[0]) == 0x6558
+        ok = ok and (keys[0] == int(arg) if kind == "gre" else keys[0] >> 8 == int(arg))
+        if not ok:
+            why = "GRE key %s proto %s" % (f["gre.key"], f["gre.proto"])
+    elif kind == "geneve":
+        if [intval(v) for v in lst(f["geneve.vni"])] != [int(arg)] or lst(f["udp.dstport"])[:1] != ["6081"]:
+            why = "Geneve vni %s" % f["geneve.vni"]
+    elif kind == "mpls":
+        labels = lst(f["mpls.label"])
+        if arg not in labels or (stacks and labels not in stacks):
+            why = "MPLS labels %s" % labels
+    return why
+
+
+def check_encap(scen, pt, frames):
+    alts = pt["encap"].split("|")
+    if not check(all(a.partition(":")[0] in ENCAP_LAYERS for a in alts), scen,
+                 "point %s: unknown encap %s" % (pt["name"], pt["encap"])):
         return
     stacks = [s.split("/") for s in pt.get("labels", "").split(",") if s]
     bad = []
     for n, f in enumerate(frames, 1):
-        got = ENCAP_TOKENS & set(f["protos"])
-        why = None
-        if got != want:
-            why = "layers %s, want %s" % (sorted(got), sorted(want))
-        elif f["tuple"] is None:
+        whys = [framing_problem(a, f, stacks) for a in alts]
+        why = None if None in whys else whys[0]
+        if f["tuple"] is None:
             why = "no IP packet inside"
-        elif kind == "vlan" and lst(f["vlan.id"]) != [arg]:
-            why = "VLAN IDs %s" % f["vlan.id"]
-        elif kind == "qinq":
-            o, _, i = arg.partition(".")
-            if lst(f["eth.type"])[:1] != ["0x88a8"] or lst(f["ieee8021ad.id"]) != [o] \
-                    or lst(f["vlan.id"]) != [i]:
-                why = "QinQ %s %s/%s" % (f["eth.type"], f["ieee8021ad.id"], f["vlan.id"])
-        elif kind == "vxlan":
-            vni, _, port = arg.partition(":")
-            if lst(f["vxlan.vni"]) != [vni] or intval(lst(f["vxlan.flags"])[0]) != 0x0800 \
-                    or lst(f["udp.dstport"])[:1] != [port]:
-                why = "VXLAN vni %s flags %s port %s" % (f["vxlan.vni"], f["vxlan.flags"],
-                                                          f["udp.dstport"])
-        elif kind in ("gre", "nvgre"):
-            keys = [intval(k) for k in lst(f["gre.key"])]
-            ok = len(keys) == 1 and intval(lst(f["gre.proto"])[0]) == 0x6558
-            ok = ok and (keys[0] == int(arg) if kind == "gre" else keys[0] >> 8 == int(arg))
-            if not ok:
-                why = "GRE key %s proto %s" % (f["gre.key"], f["gre.proto"])
-        elif kind == "geneve":
-            if [intval(v) for v in lst(f["geneve.vni"])] != [int(arg)] or lst(f["udp.dstport"])[:1] != ["6081"]:
-                why = "Geneve vni %s" % f["geneve.vni"]
-        elif kind == "mpls":
-            labels = lst(f["mpls.label"])
-            if arg not in labels or (stacks and labels not in stacks):
-                why = "MPLS labels %s" % labels
         for fld in ("ip.checksum.status", "tcp.checksum.status", "udp.checksum.status",
                     "icmp.checksum.status", "icmpv6.checksum.status"):
             if any(v in ("0", "4") for v in lst(f[fld])):
@@ -217,7 +244,7 @@ def check_encap(scen, pt, frames):
             why = (why + "; " if why else "") + "malformed"
         if why:
             bad.append("frame %d: %s" % (n, why))
-    check(not bad, scen, "point %s (encap %s): %s" % (pt["name"], enc, "; ".join(bad[:3])))
+    check(not bad, scen, "point %s (encap %s): %s" % (pt["name"], pt["encap"], "; ".join(bad[:3])))
 
 
 def nat_step(tup, nats, a, b):
@@ -287,6 +314,9 @@ def check_scenario(d):
     delivers = {x["flow"]: x for x in by.get("deliver", [])}
     drops = {x["flow"]: x for x in by.get("drop", [])}
     nats = by.get("nat", [])
+    # (point, tenant) -> how that tenant's frames are framed there
+    segs = {(x["point"], x["tenant"]): x["encap"] for x in by.get("segment", [])}
+    starts = {n: to_ns(p["capture_from"]) for n, p in points.items() if p.get("capture_from")}
     data = {}
     for name, pt in points.items():
         path = os.path.join(d, pt["file"])
@@ -310,6 +340,9 @@ def check_scenario(d):
         lo = 20 if "sees" not in pt else 1
         check(lo <= len(frames) <= 200, scen, "point %s: %d frames (want %d-200)" % (name, len(frames), lo))
         check_encap(scen, pt, frames)
+        if name in starts:
+            check(all(f["t"] >= starts[name] for f in frames), scen,
+                  "point %s: frames before capture_from" % name)
     for fid in flows:
         check(fid in paths and fid in delivers, scen, "flow %s without path or deliver" % fid)
     claimed = {name: set() for name in data}
@@ -332,12 +365,27 @@ def check_scenario(d):
                 tup = nat_step(tup, nats, path[i - 1], pn)
             if drop and pn == drop["to"]:
                 after = True
-            mine = [f for f in data[pn] if f["tuple"] == tup]
+            seg = segs.get((pn, fl.get("tenant")))
+            mine = [f for f in data[pn] if f["tuple"] == tup
+                    and (seg is None or framing_problem(seg, f, []) is None)]
             for f in mine:
                 claimed[pn].add(id(f))
-            keys = sorted(f["key"] for f in mine)
+            if points[pn].get("hairpin") == "yes":
+                # out to the middlebox and back: each packet twice, the second time later
+                twice = collections.Counter(f["key"] for f in mine)
+                check(all(c == 2 for c in twice.values()), scen,
+                      "flow %s: at hairpin point %s not every packet twice" % (fid, pn))
+                firsts = set()
+                mine = [f for f in mine if f["key"] not in firsts and not firsts.add(f["key"])]
+            # a capture that starts late: only what both points saw after both started
+            since = max([starts[p] for p in (pn, path[i - 1] if i else pn) if p in starts], default=None)
+            cut = (lambda fs: [f for f in fs if f["t"] >= since]) if since is not None else (lambda fs: fs)
+            keys = sorted(f["key"] for f in cut(mine))
+            if i:
+                prev_keys = sorted(f["key"] for f in cut(seen[path[i - 1]]))
             seen[pn] = mine
-            counts.append(len(mine))
+            late = max([starts[p] for p in path if p in starts], default=None)
+            counts.append(len([f for f in mine if late is None or f["t"] >= late]))
             if i == 0:
                 first_keys = keys
                 check(mine, scen, "flow %s: absent at its first point %s" % (fid, pn))
@@ -373,7 +421,6 @@ def check_scenario(d):
             if drop and pn == drop["from"] and limit is not None:
                 check(any(k[1] > limit for k in keys), scen,
                       "flow %s: no packet above size_gt=%d at %s" % (fid, limit, pn))
-            prev_keys = keys
         dl = delivers.get(fid, {})
         first, last = counts[0], counts[-1]
         res = "all" if last == first else ("none" if last == 0 else "some")
@@ -394,10 +441,13 @@ def check_scenario(d):
             path = paths.get(fid, [])
             if a in path and b in path and path.index(a) < path.index(b) and "_seen" in fl:
                 at_a, at_b = {}, {}
+                since = max([starts[p] for p in (a, b) if p in starts], default=0)
                 for f in fl["_seen"][a]:
-                    at_a.setdefault(f["key"], []).append(f["t"])
+                    if f["t"] >= since:
+                        at_a.setdefault(f["key"], []).append(f["t"])
                 for f in fl["_seen"][b]:
-                    at_b.setdefault(f["key"], []).append(f["t"])
+                    if f["t"] >= since:
+                        at_b.setdefault(f["key"], []).append(f["t"])
                 for k, ts in at_a.items():
                     for ta, tb in zip(ts, at_b.get(k, [])):
                         diffs.append((tb - ta) / 1e6)

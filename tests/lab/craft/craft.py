@@ -48,7 +48,7 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 from scapy.packet import Raw  # noqa: E402
 from scapy.layers.l2 import GRE  # noqa: E402
-from scapy.layers.inet import IP, TCP, UDP, ICMP  # noqa: E402
+from scapy.layers.inet import IP, TCP, UDP, ICMP, IPerror  # noqa: E402
 from scapy.layers.inet6 import IPv6, ICMPv6EchoRequest, ICMPv6EchoReply  # noqa: E402
 from scapy.layers.vxlan import VXLAN  # noqa: E402
 from scapy.contrib.geneve import GENEVE, GeneveOptions  # noqa: E402
@@ -143,11 +143,16 @@ class Point:
     the chain goes on without it; on_path: such a copy is on the flow's path (a mirror port's
     copy of every frame), not a flood's; chatter: extra (t_ns, frame) pairs (ARP broadcasts);
     role: the role pathtrace should give it; sees: what a side copy holds (`first:N`, `none`);
-    both written to the manifest."""
+    both written to the manifest.  segs: {tenant: {"vlans": [...], "tun": Tunnel, "encap":
+    manifest encap}} for a point that carries several tenant networks, each framed its own
+    way (vlans/tun/encap are then those of no tenant); start_ns: the capture starts then
+    (earlier frames are not in the file); hairpin_ms: each frame leaves through the point in
+    `tun` (to a middlebox) and comes back that much later with the tunnel's addresses
+    swapped."""
 
     def __init__(self, name, host, ifname, kind, mtu, encap, fmt, tsres, l2, vlans=(),
                  tun=None, il2=None, mpls=None, extra=None, leaf=None, on_path=False,
-                 chatter=None, role=None, sees=None):
+                 chatter=None, role=None, sees=None, segs=None, start_ns=None, hairpin_ms=None):
         assert name == host + "-" + ifname
         self.name, self.host, self.ifname, self.kind = name, host, ifname, kind
         self.mtu, self.encap, self.fmt, self.tsres = mtu, encap, fmt, tsres
@@ -155,22 +160,33 @@ class Point:
         self.extra = extra or []
         self.leaf, self.on_path, self.chatter, self.role = leaf, on_path, chatter or [], role
         self.sees = sees
+        self.segs = segs or {}
+        self.start_ns, self.hairpin_ms = start_ns, hairpin_ms
         self.file = name + (".pcapng" if fmt == "pcapng" else ".pcap")
+
+    def framing(self, tenant):
+        """(vlans, tunnel) of a frame of that tenant network here."""
+        seg = self.segs.get(tenant)
+        if seg is None:
+            return self.vlans, self.tun
+        return seg.get("vlans", []), seg.get("tun")
 
 
 class Hop:
     """The hop between points[i] and points[i+1] (leaf points left out).  rin/rout:
     directions ('f', 'r') in which an inner/outer router on this hop decrements TTL;
     nat=(private, public) for a 1:1 floating IP (forward = outward); extra_ms: {dir: ms};
-    drop(fid, d, l3) -> bool; rbase_us/rjit_us: another delay for reverse packets (0 and 0:
-    a receive that keeps the stamp the packet arrived with, as after decapsulation)."""
+    drop(fid, d, l3) -> bool; on_drop(fid, d, l3, t, prev point index, visits) runs after a
+    drop (a router's ICMP); rbase_us/rjit_us: another delay for reverse packets (0 and 0: a
+    receive that keeps the stamp the packet arrived with, as after decapsulation)."""
 
     def __init__(self, base_us, jit_us, rin="", rout="", nat=None, extra_ms=None, drop=None,
-                 rbase_us=None, rjit_us=None):
+                 on_drop=None, rbase_us=None, rjit_us=None):
         self.base_us, self.jit_us = base_us, jit_us
         self.rbase_us, self.rjit_us = rbase_us, rjit_us
         self.rin, self.rout = rin, rout
         self.nat, self.extra_ms, self.drop = nat, extra_ms or {}, drop
+        self.on_drop = on_drop
 
 
 def ip_len(l3):
@@ -206,18 +222,18 @@ class Sim:
         self.encaps = []     # [tunnel, d, t, uid]
         self.sent = {}       # (fid, d): packets sent so far
 
-    def transit(self, fid, d, l3, t):
-        """Carry one packet from the first point of its direction; return its time at
-        the last point, or None when it is lost on the way."""
-        pts, hops = self.sc.points, self.sc.hops
-        order = range(len(pts)) if d == "f" else range(len(pts) - 1, -1, -1)
-        chain = {}
-        for i, p in enumerate(pts):
-            if p.leaf is None:
-                chain[i] = len(chain)
+    def transit(self, fid, d, l3, t, start=None, visits=None):
+        """Carry one packet from the first point of its direction (or from point index
+        start, after visits seen before it) along the flow's own order of points; return
+        its time at the last point, or None when it is lost on the way.  Leaf points copy
+        the stamp of the chain point before them; the chain goes on without them."""
+        pts = self.sc.points
+        order = self.sc.order(fid, d)
+        if start is not None:
+            order = order[order.index(start):]
         n = self.sent.get((fid, d), 0)
         self.sent[(fid, d)] = n + 1
-        visits, outer, prev = [], None, None
+        visits, outer, prev = list(visits or []), None, None
         for i in order:
             p = pts[i]
             if p.leaf is not None:
@@ -225,9 +241,11 @@ class Sim:
                     visits.append((i, t, l3, None))
                 continue
             if prev is not None:
-                hop = hops[min(chain[prev], chain[i])]
+                hop = self.sc.hop(prev, i)
                 if hop.drop and hop.drop(fid, d, l3):
                     self.events.append((fid, d, visits))
+                    if hop.on_drop:
+                        hop.on_drop(fid, d, l3, t, prev, visits)
                     return None
                 if d in hop.rin:
                     l3 = l3.copy()
@@ -242,6 +260,10 @@ class Sim:
                         l3.src = pub
                     if d == "r" and l3.dst == pub:
                         l3.dst = priv
+                        if IPerror in l3 and l3[IPerror].src == pub:
+                            # An ICMP error about a translated packet: the quote too
+                            l3[IPerror].src = priv
+                            l3[IPerror].chksum = None
                 if outer is not None and d in hop.rout:
                     outer = dict(outer, ttl=outer["ttl"] - 1)
                 base, jit = hop.base_us, hop.jit_us
@@ -252,14 +274,22 @@ class Sim:
             key = (fid, d, i)
             t = max(t, self.last.get(key, 0) + 700)
             self.last[key] = t
-            if p.tun is not None:
-                if outer is None or outer["tun"] is not p.tun:
+            _, tun = p.framing(self.sc.tenant.get(fid))
+            if tun is not None:
+                if outer is None or outer["tun"] is not tun:
                     uid = len(self.encaps)
-                    self.encaps.append([p.tun, d, t, uid])
-                    outer = {"tun": p.tun, "ttl": 64, "uid": uid, "hash": flow_hash(l3)}
+                    self.encaps.append([tun, d, t, uid])
+                    outer = {"tun": tun, "ttl": 64, "uid": uid, "hash": flow_hash(l3)}
             else:
                 outer = None
             visits.append((i, t, l3, outer))
+            if p.hairpin_ms is not None:
+                # Back from the middlebox: the same inner packet, the tunnel reversed.
+                uid = len(self.encaps)
+                t += int(round(p.hairpin_ms * MS * self.rng.uniform(0.8, 1.2)))
+                self.encaps.append([tun, "r" if d == "f" else "f", t, uid])
+                visits.append((i, t, l3, dict(outer, uid=uid, back=True)))
+                self.last[key] = t
             prev = i
         self.events.append((fid, d, visits))
         return t
@@ -465,6 +495,12 @@ class Scenario:
         self.name, self.title, self.readme = name, title, readme
         self.rng = random.Random("pathtrace-craft-" + name)
         self.points, self.hops = [], []
+        self.paths = {}      # fid -> point names it crosses (forward order), when not all
+        self.tenant = {}     # fid -> tenant network name (Point.segs)
+        self.labels = {}     # tenant network name -> what pathtrace calls it (vni:100 ...)
+        self.links = {}      # (point name, point name) -> Hop, for paths that skip points
+        self.count_packets = False   # write packets= (distinct packets) on flow records
+        self.context = None  # (tenant, path) of the sides made now
         self.flows = []      # dicts: id, proto, src, sport, dst, dport, what, df, d
         self.records = []    # extra manifest lines (drop, delay, nat, usable_mtu, comments)
         self.deliver_notes = {}
@@ -472,7 +508,27 @@ class Scenario:
         self.sim = Sim(self)
 
     def side(self, fid, d, ip, port=0, df=True):
+        if self.context is not None:
+            tenant, path = self.context
+            if tenant is not None:
+                self.tenant[fid] = tenant
+            self.paths[fid] = path
         return Side(self.sim, fid, d, ip, port, df)
+
+    def order(self, fid, d):
+        """Point indexes flow fid crosses, in its direction d."""
+        names = [p.name for p in self.points]
+        idx = [names.index(n) for n in self.paths[fid]] if fid in self.paths else list(range(len(names)))
+        return idx if d == "f" else idx[::-1]
+
+    def hop(self, a, b):
+        """The hop between point indexes a and b: a link between the two, else hops[k] for
+        the k-th point of the chain (leaf points left out), the lower of the two."""
+        lo, hi = min(a, b), max(a, b)
+        link = self.links.get((self.points[lo].name, self.points[hi].name))
+        if link is not None:
+            return link
+        return self.hops[sum(1 for p in self.points[:lo] if p.leaf is None)]
 
     def flow(self, fid, proto, src, sport, dst, dport, what, d, df="yes"):
         self.flows.append(dict(id=fid, proto=proto, src=src, sport=sport, dst=dst,
@@ -516,7 +572,10 @@ class Scenario:
 
     # ---- rendering -------------------------------------------------------------------
 
-    def render(self, p, d, l3, outer, ids):
+    def render(self, p, d, l3, outer, ids, tenant=None):
+        vlans, tun = p.framing(tenant)
+        if outer is not None and outer.get("back"):
+            d = "r" if d == "f" else "f"     # back from the middlebox: the tunnel reversed
         src, dst = dirpair(p.l2, d)
         if p.mpls:
             labels = p.mpls[d]
@@ -526,8 +585,8 @@ class Scenario:
                 m = MPLS(label=lab, cos=0, s=1 if k == len(labels) - 1 else 0, ttl=ttl)
                 stack = m if stack is None else stack / m
             payload, etype = bytes(stack / l3), 0x8847
-        elif p.tun is not None:
-            T = p.tun
+        elif tun is not None:
+            T = tun
             isrc, idst = dirpair(p.il2, d)
             inner = (mac(idst) + mac(isrc)
                      + struct.pack(">H", 0x86dd if isinstance(l3, IPv6) else 0x0800) + bytes(l3))
@@ -559,7 +618,7 @@ class Scenario:
         else:
             payload = bytes(l3)
             etype = 0x86dd if isinstance(l3, IPv6) else 0x0800
-        tags = b"".join(struct.pack(">HH", tpid, vid) for tpid, vid in p.vlans)
+        tags = b"".join(struct.pack(">HH", tpid, vid) for tpid, vid in vlans)
         return mac(dst) + mac(src) + tags + struct.pack(">H", etype) + payload
 
     def write(self, outroot):
@@ -576,8 +635,10 @@ class Scenario:
         seq = 0
         for fid, d, visits in sim.events:
             for i, t, l3, outer in visits:
-                t += self.clocks.get(self.points[i].host, 0)
-                per_point[i].append((t, seq, self.render(self.points[i], d, l3, outer, ids)))
+                p = self.points[i]
+                t += self.clocks.get(p.host, 0)
+                if p.start_ns is None or t >= p.start_ns:
+                    per_point[i].append((t, seq, self.render(p, d, l3, outer, ids, self.tenant.get(fid))))
                 seq += 1
         odir = os.path.join(outroot, self.name)
         os.makedirs(odir, exist_ok=True)
@@ -605,32 +666,48 @@ class Scenario:
         out.append("# written by tests/lab/craft/craft.py; base time 1700000000.000000000; "
                    "tsresol = timestamp resolution of the file (ns or us)\n")
         for p in self.points:
+            more = []
+            if p.start_ns is not None:
+                more.append(("capture_from", "%d.%09d" % divmod(p.start_ns, 10**9)))
+            if p.hairpin_ms is not None:
+                more.append(("hairpin", "yes"))
             out.append(rec("point", ("name", p.name), ("file", p.file), ("host", p.host),
                            ("ifname", p.ifname), ("kind", p.kind), ("mtu", p.mtu),
                            ("encap", p.encap), ("format", p.fmt),
                            ("clock_offset_s", self.clocks.get(p.host, 0) / 1e9 if p.host in self.clocks else 0),
-                           ("tsresol", p.tsres), *p.extra,
+                           ("tsresol", p.tsres), *more, *p.extra,
                            *((("role", p.role),) if p.role else ()),
                            *((("sees", p.sees),) if p.sees else ())))
-        chain = [p.name for p in self.points if p.leaf is None]
-        on_path = [p.name for p in self.points if p.leaf is None or p.on_path]
+        for p in self.points:
+            for tenant, seg in sorted(p.segs.items()):
+                out.append(rec("segment", ("point", p.name), ("tenant", self.labels[tenant]),
+                               ("encap", seg["encap"])))
+        names = [p.name for p in self.points]
+        on_path = lambda i: self.points[i].leaf is None or self.points[i].on_path
         # what each flow looks like at its first point, sizes, delivery
         first, seen, last = {}, {}, {}
         for fid, d, visits in self.sim.events:
             _, _, l3, _ = visits[0]
             first.setdefault(fid, l3)
             seen.setdefault(fid, []).append(ip_len(l3))
+            order = [i for i in self.order(fid, d) if self.points[i].leaf is None]
             reached = [i for i, _, _, _ in visits if self.points[i].leaf is None]
-            last[fid] = last.get(fid, 0) + (1 if len(reached) == len(chain) else 0)
+            last[fid] = last.get(fid, 0) + (1 if reached and reached[-1] == order[-1]
+                                           and len(set(reached)) == len(order) else 0)
         for fl in self.flows:
             l3 = first[fl["id"]]
             fl["src"], fl["dst"] = l3.src, l3.dst
+            more = []
+            if fl["id"] in self.tenant:
+                more.append(("tenant", self.labels[self.tenant[fl["id"]]]))
+            if self.count_packets:
+                more.append(("packets", len(seen[fl["id"]])))
             out.append(rec("flow", ("id", fl["id"]), ("proto", fl["proto"]), ("src", fl["src"]),
                            ("sport", fl["sport"]), ("dst", fl["dst"]), ("dport", fl["dport"]),
                            ("what", fl["what"]), ("df", fl["df"]),
-                           ("sizes", ",".join(str(n) for n in sorted(set(seen[fl["id"]]))))))
+                           ("sizes", ",".join(str(n) for n in sorted(set(seen[fl["id"]])))), *more))
         for fl in self.flows:
-            order = on_path if fl["d"] == "f" else on_path[::-1]
+            order = [names[i] for i in self.order(fl["id"], fl["d"]) if on_path(i)]
             out.append(rec("path", ("flow", fl["id"]), ("points", ">".join(order))))
         for fl in self.flows:
             n, k = len(seen[fl["id"]]), last[fl["id"]]
@@ -1083,6 +1160,554 @@ def sc_repeats():
     return sc
 
 
+# --------------------------------------------------------------------------------------
+# identity: packets that look alike (issue 12)
+# --------------------------------------------------------------------------------------
+
+
+def fixed_tcp(sc, fid, c_ip, cport, s_ip, sport, d, t, req, resp, mss, what):
+    """A TCP conversation with both ports given (conv_tcp draws the client's)."""
+    rd = "r" if d == "f" else "f"
+    c = sc.side(fid + "-c2s", d, c_ip, cport)
+    s = sc.side(fid + "-s2c", rd, s_ip, sport)
+    sc.flow(c.fid, "tcp", c_ip, cport, s_ip, sport, what + " (client to server)", d)
+    sc.flow(s.fid, "tcp", s_ip, sport, c_ip, cport, what + " (server to client)", rd)
+    tcp_session(sc.sim, c, s, t, req, resp, mss, mss)
+    return c.fid, s.fid
+
+
+def fixed_ping(sc, fid, c_ip, s_ip, ident, d, t, n, interval_ms, what):
+    """ping -e IDENT: the identifier given (conv_ping draws it)."""
+    rd = "r" if d == "f" else "f"
+    proto = "icmpv6" if ":" in c_ip else "icmp"
+    c = sc.side(fid + "-req", d, c_ip)
+    s = sc.side(fid + "-rep", rd, s_ip, df=False)
+    sc.flow(c.fid, proto, c_ip, ident, s_ip, "", what + " (echo requests)", d)
+    sc.flow(s.fid, proto, s_ip, ident, c_ip, "", what + " (echo replies)", rd, df="no")
+    ping(sc.sim, c, s, t, ident, [56] * n, interval_ms)
+    return c.fid, s.fid
+
+
+def dns_answer(query):
+    """The query with the response flags (no answer records: NXDOMAIN-free, empty)."""
+    return query[:2] + b"\x81\x80" + query[4:]
+
+
+def unconnected_udp(sc, fid, c_ip, cport, s_ip, sport, d, t, payloads, interval_ms, what,
+                    answer=dns_answer):
+    """Requests from an unconnected UDP socket: DF, so IPv4 ID 0 (Linux), and an answer
+    each (also ID 0): two senders of the same payloads send byte-identical packets."""
+    rd = "r" if d == "f" else "f"
+    c = sc.side(fid + "-req", d, c_ip, cport)
+    s = sc.side(fid + "-rsp", rd, s_ip, sport)
+    sc.flow(c.fid, "udp", c_ip, cport, s_ip, sport, what + " (requests)", d)
+    if answer:
+        sc.flow(s.fid, "udp", s_ip, sport, c_ip, cport, what + " (answers)", rd)
+    rng = sc.rng
+    for pl in payloads:
+        c.ipid = 0
+        ta = c.send(s, UDP(sport=cport, dport=sport) / Raw(pl), t)
+        if ta is not None and answer:
+            s.ipid = 0
+            s.send(c, UDP(sport=sport, dport=cport) / Raw(answer(pl)), ta + think(rng, 30, 60))
+        t += int(interval_ms * MS * rng.uniform(0.98, 1.02))
+    return c.fid, s.fid
+
+
+def two_tenants(sc, tenants, t0):
+    """The same conversations in each tenant network, 10.0.0.11 <-> 10.0.0.12 with the same
+    ports and identifiers, the second network's a few hundred microseconds after the first's:
+    a TCP transfer, a ping, and byte-identical DNS-style queries and answers (IPv4 ID 0)."""
+    query = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03api\x04corp\x00\x00\x01\x00\x01"
+    for k, (name, path) in enumerate(tenants):
+        lag = k * 230 * US
+        sc.context = (name, path)
+        fixed_tcp(sc, "tcp-" + name, "10.0.0.11", 43210, "10.0.0.12", 8080, F, t0 + lag,
+                           pattern(2 * 1398, 21), pattern(300, 22), 1410,
+                           "HTTP-like TCP in tenant " + name)
+        fixed_ping(sc, "ping-" + name, "10.0.0.11", "10.0.0.12", 777, F,
+                            t0 + 30 * MS + lag, 4, 100, "ping -e 777 in tenant " + name)
+        unconnected_udp(sc, "dns-" + name, "10.0.0.11", 40000, "10.0.0.12", 53, F,
+                                 t0 + 500 * MS + lag // 2, [query] * 5, 50,
+                                 "identical DNS-style queries in tenant " + name)
+    sc.context = None
+
+
+def sc_tenants_vni():
+    sc = Scenario("crafted-tenants-vni-overlap",
+                  "Two tenant networks with the same addresses: VNI 100 and 200, local VLANs 1/2 "
+                  "and 7/3", "Crafted: two Neutron tenants both use 10.0.0.0/24; in each, VM "
+                  "10.0.0.11 on cn1 talks to 10.0.0.12 on cn2 with the same ports and ping "
+                  "identifier (TCP, ping, identical IPv4-ID-0 DNS-style queries). Tenant A: "
+                  "tapa -> br-int VLAN 1 -> VXLAN VNI 100 -> cn2 br-int VLAN 7 -> tapa; tenant B: "
+                  "tapb -> VLAN 2 -> VNI 200 -> VLAN 3 -> tapb. The VM taps show no tag.")
+    sc.count_packets = True
+    a1, a2, b1, b2 = "fa:16:3e:a0:00:11", "fa:16:3e:a0:00:12", "fa:16:3e:b0:00:11", "fa:16:3e:b0:00:12"
+    e1, g1, e2, g2 = "52:54:00:10:00:11", "52:54:00:aa:10:01", "52:54:00:20:00:12", "52:54:00:aa:20:01"
+    TA = Tunnel("vxlan", "192.168.10.11", "192.168.20.12", vni=100, port=4789)
+    TB = Tunnel("vxlan", "192.168.10.11", "192.168.20.12", vni=200, port=4789)
+    ovs = lambda vid: {"vlans": [(0x8100, vid)], "encap": "vlan:%d" % vid}
+    wire = lambda T: {"tun": T, "encap": "vxlan:%d:4789" % T.vni}
+    P = lambda n, h, i, k, m, e, l2, **kw: Point(n, h, i, k, m, e, "pcapng", "ns", l2, **kw)
+    sc.points = [
+        P("cn1-tapa", "cn1", "tapa", "tap", 1450, "none", (a1, a2)),
+        P("cn1-tapb", "cn1", "tapb", "tap", 1450, "none", (b1, b2)),
+        P("cn1-brint", "cn1", "brint", "ovs", 1500, "vlan:1|vlan:2", {F: (a1, a2), R: (a2, a1)},
+          segs={"A": ovs(1), "B": ovs(2)}),
+        P("cn1-eth1", "cn1", "eth1", "phys", 1500, "vxlan:100:4789|vxlan:200:4789", (e1, g1),
+          il2=(a1, a2), segs={"A": wire(TA), "B": wire(TB)}),
+        P("cn2-eth1", "cn2", "eth1", "phys", 1500, "vxlan:100:4789|vxlan:200:4789", (g2, e2),
+          il2=(a1, a2), segs={"A": wire(TA), "B": wire(TB)}),
+        P("cn2-brint", "cn2", "brint", "ovs", 1500, "vlan:7|vlan:3", (a1, a2),
+          segs={"A": ovs(7), "B": ovs(3)}),
+        P("cn2-tapa", "cn2", "tapa", "tap", 1450, "none", (a1, a2)),
+        P("cn2-tapb", "cn2", "tapb", "tap", 1450, "none", (b1, b2)),
+    ]
+    sc.labels = {"A": "vni:100", "B": "vni:200"}
+    sc.hops = [Hop(9, 3), Hop(9, 3), Hop(14, 4), Hop(48, 8, rout=F + R), Hop(19, 5), Hop(10, 3),
+               Hop(10, 3)]
+    for x in ("a", "b"):
+        sc.links[("cn1-tap" + x, "cn1-brint")] = Hop(9, 3)
+        sc.links[("cn2-brint", "cn2-tap" + x)] = Hop(10, 3)
+    pa = ["cn1-tapa", "cn1-brint", "cn1-eth1", "cn2-eth1", "cn2-brint", "cn2-tapa"]
+    pb = ["cn1-tapb", "cn1-brint", "cn1-eth1", "cn2-eth1", "cn2-brint", "cn2-tapb"]
+    two_tenants(sc, [("A", pa), ("B", pb)], BASE_NS + 1 * MS)
+    sc.records += [
+        "# segment (added record): the encapsulation of one tenant network's frames at a point "
+        "that carries several; tenant: what pathtrace calls the network (flows.csv tenant)\n",
+        "# tenant (added flow key): the flow's network; packets (added flow key): distinct "
+        "packets the flow sent\n",
+    ]
+    return sc
+
+
+def sc_tenants_vlan():
+    sc = Scenario("crafted-tenants-vlan-overlap",
+                  "Two provider VLAN networks (10 and 20) with the same addresses",
+                  "Crafted: linuxbridge provider networks on VLAN 10 and VLAN 20 both use "
+                  "10.0.0.0/24; in each, 10.0.0.11 on cn1 talks to 10.0.0.12 on cn2 with the same "
+                  "ports and ping identifier. The taps are untagged; the trunk between the hosts "
+                  "carries both VLANs.")
+    sc.count_packets = True
+    a1, a2, b1, b2 = "fa:16:3e:a1:00:11", "fa:16:3e:a1:00:12", "fa:16:3e:b1:00:11", "fa:16:3e:b1:00:12"
+    trunk = lambda vid: {"vlans": [(0x8100, vid)], "encap": "vlan:%d" % vid}
+    P = lambda n, h, i, k, e, l2, **kw: Point(n, h, i, k, 1500, e, "pcap", "us", l2, **kw)
+    sc.points = [
+        P("cn1-tapa", "cn1", "tapa", "tap", "none", (a1, a2)),
+        P("cn1-tapb", "cn1", "tapb", "tap", "none", (b1, b2)),
+        P("cn1-eth1", "cn1", "eth1", "phys", "vlan:10|vlan:20", {F: (a1, a2), R: (a2, a1)},
+          segs={"A": trunk(10), "B": trunk(20)}),
+        P("cn2-eth1", "cn2", "eth1", "phys", "vlan:10|vlan:20", (a1, a2),
+          segs={"A": trunk(10), "B": trunk(20)}),
+        P("cn2-tapa", "cn2", "tapa", "tap", "none", (a1, a2)),
+        P("cn2-tapb", "cn2", "tapb", "tap", "none", (b1, b2)),
+    ]
+    sc.labels = {"A": "vlan:10", "B": "vlan:20"}
+    sc.hops = [Hop(11, 3), Hop(11, 3), Hop(35, 6), Hop(12, 3), Hop(12, 3)]
+    for x in ("a", "b"):
+        sc.links[("cn1-tap" + x, "cn1-eth1")] = Hop(11, 3)
+        sc.links[("cn2-eth1", "cn2-tap" + x)] = Hop(12, 3)
+    pa = ["cn1-tapa", "cn1-eth1", "cn2-eth1", "cn2-tapa"]
+    pb = ["cn1-tapb", "cn1-eth1", "cn2-eth1", "cn2-tapb"]
+    two_tenants(sc, [("A", pa), ("B", pb)], BASE_NS + 1 * MS)
+    return sc
+
+
+def tcp_open(sim, c, s, t, mss, sack=True):
+    """SYN, SYN-ACK, ACK; the time the client sends its ACK."""
+    rng = sim.rng
+    c.isn, s.isn = rng.randrange(1 << 32), rng.randrange(1 << 32)
+    c.nxt, s.nxt = c.isn, s.isn
+    ok = [("SAckOK", b"")] if sack else []
+    ta = tcp_send(c, s, t, "S", window=(65535 // mss) * mss,
+                  syn_opts=[("MSS", mss)] + ok + [("Timestamp", (c.tsval(t), 0)), ("NOP", None),
+                                                  ("WScale", 7)])
+    c.nxt += 1
+    t = ta + think(rng)
+    ta = tcp_send(s, c, t, "SA", window=(65535 // mss) * mss,
+                  syn_opts=[("MSS", mss)] + ok + [("Timestamp", (s.tsval(t), s.recent)),
+                                                  ("NOP", None), ("WScale", 7)])
+    s.nxt += 1
+    t = ta + think(rng, 5, 15)
+    tcp_send(c, s, t, "A")
+    return t
+
+
+def tcp_close(sim, c, s, t):
+    """FIN, FIN, ACK (client first); the time of the last ACK."""
+    rng = sim.rng
+    ta = tcp_send(c, s, t, "FA")
+    c.nxt += 1
+    ta = tcp_send(s, c, ta + think(rng, 20, 50), "FA")
+    s.nxt += 1
+    return tcp_send(c, s, ta + think(rng, 5, 15), "A")
+
+
+def frag_needed(router, ipid, mtu, l3):
+    """The router's ICMP fragmentation-needed about l3, quoting its first 28 bytes."""
+    return IP(src=router, dst=l3.src, ttl=64, tos=0, id=ipid) / \
+        ICMP(type=3, code=4, nexthopmtu=mtu) / IPerror(bytes(l3)[:28])
+
+
+def mtu_router(sc, fid_icmp, router, mtu):
+    """A Hop drop and on_drop pair: DF packets above mtu die on the hop and the router
+    sends fragmentation-needed back along flow fid_icmp's path (from the hop's near point)."""
+    ids = [4321]
+
+    def drop(fid, d, l3):
+        return d == F and not isinstance(l3, IPv6) and ip_len(l3) > mtu and l3.flags.DF
+
+    def on_drop(fid, d, l3, t, near, visits):
+        ids[0] += 1
+        err = frag_needed(router, ids[0], mtu, l3)
+        sc.sim.transit(fid_icmp, R, err, t + int(sc.rng.uniform(20, 40) * US),
+                       start=near)
+    return drop, on_drop
+
+
+def sc_lookalike():
+    sc = Scenario("crafted-lookalike-udp-two-vms",
+                  "Two VMs send the same 48-byte UDP request 100 us apart (DF, IPv4 ID 0)",
+                  "Crafted: VMs 10.0.0.5 (tap1) and 10.0.0.6 (tap2) on cn1 both ask the "
+                  "health endpoint 10.0.0.9:8125 the same question from the same port every "
+                  "50 ms, 100 us apart, from unconnected sockets (DF, so IPv4 ID 0): the "
+                  "packets differ only in the source address, and so do the answers. No NAT.")
+    sc.count_packets = True
+    v1, v2, gw, sv = "fa:16:3e:1c:00:05", "fa:16:3e:1c:00:06", "fa:16:3e:1c:00:01", "52:54:00:1c:00:09"
+    P = lambda n, h, i, k, l2: Point(n, h, i, k, 1500, "none", "pcap", "us", l2)
+    sc.points = [
+        P("cn1-tap1", "cn1", "tap1", "tap", (v1, sv)),
+        P("cn1-tap2", "cn1", "tap2", "tap", (v2, sv)),
+        P("cn1-eth1", "cn1", "eth1", "phys", {F: (gw, sv), R: (sv, gw)}),
+        P("srv-eth0", "srv", "eth0", "phys", {F: (gw, sv), R: (sv, gw)}),
+    ]
+    sc.hops = [Hop(12, 1), Hop(12, 1), Hop(30, 2)]
+    sc.links[("cn1-tap1", "cn1-eth1")] = Hop(12, 1)
+    sc.links[("cn1-tap2", "cn1-eth1")] = Hop(12, 1)
+    req = b"health?svc=api&zone=1"[:20]
+    t0 = BASE_NS + 1 * MS
+    for k, (vm, tap) in enumerate((("10.0.0.5", "cn1-tap1"), ("10.0.0.6", "cn1-tap2"))):
+        sc.context = (None, [tap, "cn1-eth1", "srv-eth0"])
+        unconnected_udp(sc, "hc%d" % (k + 1), vm, 41000, "10.0.0.9", 8125, F, t0 + k * 100 * US,
+                        [req] * 12, 50, "health check from %s" % vm, answer=lambda q: b"OK " + q[:17])
+    sc.context = None
+    return sc
+
+
+def sc_ipv6_dupacks():
+    sc = Scenario("crafted-ipv6-dupacks", "IPv6 TCP: one lost segment, then dup-ACKs that differ "
+                  "only in SACK blocks, and identical ones without SACK",
+                  "Crafted: h1 -> r1 -> h2 over IPv6 (no IP ID). In the first connection one "
+                  "data segment dies on r1 -> h2; the receiver answers each later segment with a "
+                  "dup-ACK whose SACK block differs. In the second (SACK not permitted) it answers "
+                  "with byte-identical dup-ACKs tens of microseconds apart. None is a copy.")
+    sc.count_packets = True
+    h1, r1a, r1b, h2 = "52:54:00:d6:00:01", "52:54:00:d6:00:fe", "52:54:00:d6:01:fe", "52:54:00:d6:01:02"
+    P = lambda n, h, i, k, l2: Point(n, h, i, k, 1500, "none", "pcapng", "ns", l2)
+    sc.points = [
+        P("h1-eth0", "h1", "eth0", "phys", (h1, r1a)),
+        P("r1-eth1", "r1", "eth1", "router", (r1b, h2)),
+        P("h2-eth0", "h2", "eth0", "phys", (r1b, h2)),
+    ]
+    lost = set()
+
+    def drop_once(fid, d, l3):
+        # The fifth data segment of each connection, once.
+        tcp = l3.payload
+        if d == F and isinstance(tcp, TCP) and len(bytes(tcp.payload)) and fid not in lost:
+            seen = drop_once.count.get(fid, 0) + 1
+            drop_once.count[fid] = seen
+            if seen == 5:
+                lost.add(fid)
+                return True
+        return False
+    drop_once.count = {}
+    sc.hops = [Hop(40, 1, rin=F + R), Hop(25, 1, drop=drop_once)]
+    t = BASE_NS + 1 * MS
+    for k, sack in enumerate((True, False)):
+        c = sc.side("tcp%d-c2s" % (k + 1), F, "2001:db8:6::1", 50000 + k)
+        s_ = sc.side("tcp%d-s2c" % (k + 1), R, "2001:db8:7::2", 5001)
+        what = "bulk TCP over IPv6, SACK %s" % ("permitted" if sack else "not permitted")
+        sc.flow(c.fid, "tcp", c.ip, c.port, s_.ip, 5001, what + " (client to server)", F)
+        sc.flow(s_.fid, "tcp", s_.ip, 5001, c.ip, c.port, what + " (server to client)", R)
+        t = tcp_open(sc.sim, c, s_, t, 1440, sack)
+        t = dupack_transfer(sc, c, s_, t + 200 * US, 50 if sack else 16, 640, sack)
+        t = tcp_close(sc.sim, c, s_, t + 500 * US) + 50 * MS
+        sc.records.append(("drop", ("flow", c.fid), ("from", "r1-eth1"), ("to", "h2-eth0"), ("count", 1),
+                           ("reason", "loss"), ("note", "the fifth data segment; resent after 3 dup-ACKs")))
+    return sc
+
+
+def dupack_transfer(sc, x, y, t, nseg, seglen, sack):
+    """x sends nseg segments 40-60 us apart; y acks every second one in order, and every
+    segment after a hole with a dup-ACK (SACK blocks growing, when permitted); x resends
+    the hole after 3 dup-ACKs (fast retransmit). The time of the last ACK."""
+    rng = sc.rng
+    base = x.nxt
+    segs = [(base + k * seglen, pattern(seglen, 40 + k)) for k in range(nseg)]
+    arrive = {}
+    for k, (sq, data) in enumerate(segs):
+        arrive[k] = tcp_send(x, y, t, "PA" if k == nseg - 1 else "A", data, seq=sq)
+        t += int(rng.uniform(40, 60) * US)
+    x.nxt = base + nseg * seglen
+    got, cum, dups, hole, last = set(), 0, 0, None, t
+    for ta, k in sorted((ta, k) for k, ta in arrive.items() if ta is not None):
+        got.add(k)
+        saved = x.nxt
+        if k != cum:
+            hole = cum
+            x.nxt = segs[cum][0]
+            hi = max(got)
+            opts = [("NOP", None), ("NOP", None), ("SAck", (segs[hole + 1][0], segs[hi][0] + seglen))] \
+                if sack else None
+            last = tcp_send(y, x, ta + int(rng.uniform(8, 12) * US), "A", extra_opts=opts)
+            dups += 1
+        else:
+            while cum in got:
+                cum += 1
+            if cum % 2 == 0 or cum == nseg:
+                x.nxt = segs[cum][0] if cum < nseg else base + nseg * seglen
+                last = tcp_send(y, x, ta + int(rng.uniform(8, 12) * US), "A")
+        x.nxt = saved
+    if hole is not None:
+        # fast retransmit after the third dup-ACK, then a cumulative ACK for everything
+        sq, data = segs[hole]
+        ta = tcp_send(x, y, last + 60 * US, "A", data, seq=sq)
+        saved = x.nxt
+        x.nxt = base + nseg * seglen
+        last = tcp_send(y, x, ta + int(rng.uniform(8, 12) * US), "A")
+        x.nxt = saved
+    return last
+
+
+def sc_tlp():
+    sc = Scenario("crafted-tlp-spurious", "Spurious tail-loss probes while the originals cross a "
+                  "20 ms queue (IPv4 and IPv6)",
+                  "Crafted: vm1 -> tap1 -> (a 20 ms queue towards the server) -> eth1 -> srv. "
+                  "Each connection sends a burst of four segments; the sender's probe timer (an "
+                  "RTT estimate from before the queue) fires 8 ms later and resends the last "
+                  "segment, over IPv4 with a new IP ID, while the original still waits in the "
+                  "queue. Both arrive; nothing is lost.")
+    sc.count_packets = True
+    v1, g1, e1, sv = "fa:16:3e:71:00:05", "fa:16:3e:71:00:01", "52:54:00:71:00:11", "52:54:00:71:00:09"
+    P = lambda n, h, i, k, l2: Point(n, h, i, k, 1500, "none", "pcapng", "ns", l2)
+    sc.points = [
+        P("vm1-eth0", "vm1", "eth0", "vm", (v1, g1)),
+        P("cn1-tap1", "cn1", "tap1", "tap", (v1, g1)),
+        P("cn1-eth1", "cn1", "eth1", "phys", (e1, sv)),
+        P("srv-eth0", "srv", "eth0", "phys", (e1, sv)),
+    ]
+    sc.hops = [Hop(10, 2), Hop(30, 4, rin=F + R, extra_ms={F: 20}), Hop(25, 3)]
+    t = BASE_NS + 1 * MS
+    for k, (v, cip, sip) in enumerate(((4, "10.71.0.5", "198.51.100.71"), (6, "2001:db8:71::5", "2001:db8:99::71"))):
+        c = sc.side("tlp%d-c2s" % v, F, cip, 41000 + k)
+        s_ = sc.side("tlp%d-s2c" % v, R, sip, 443)
+        what = "TLS-like upload over IPv%d with a spurious tail-loss probe" % v
+        sc.flow(c.fid, "tcp", cip, c.port, sip, 443, what + " (client to server)", F)
+        sc.flow(s_.fid, "tcp", sip, 443, cip, c.port, what + " (server to client)", R)
+        t = tcp_open(sc.sim, c, s_, t, 1460)
+        t += 1 * MS
+        base = c.nxt
+        segs = [(base + i * 1000, pattern(1000, 60 + i)) for i in range(4)]
+        arrive = []
+        for i, (sq, data) in enumerate(segs):
+            arrive.append(tcp_send(c, s_, t, "PA" if i == 3 else "A", data, seq=sq))
+            t += int(sc.rng.uniform(20, 30) * US)
+        c.nxt = base + 4000
+        # the probe: the last segment again, 8 ms after the burst
+        probe = tcp_send(c, s_, t + 8 * MS, "PA", segs[3][1], seq=segs[3][0])
+        # the receiver acks the burst, then the probe's duplicate with a D-SACK
+        last = tcp_send(s_, c, arrive[3] + int(sc.rng.uniform(30, 60) * US), "A")
+        dsack = [("NOP", None), ("NOP", None), ("SAck", (segs[3][0], segs[3][0] + 1000))]
+        last = tcp_send(s_, c, probe + int(sc.rng.uniform(30, 60) * US), "A", extra_opts=dsack)
+        t = tcp_close(sc.sim, c, s_, last + 2 * MS) + 60 * MS
+    sc.records += [
+        ("delay", ("from", "cn1-tap1"), ("to", "cn1-eth1"), ("ms", 20), ("flow", "tlp4-c2s")),
+        ("delay", ("from", "cn1-tap1"), ("to", "cn1-eth1"), ("ms", 20), ("flow", "tlp6-c2s")),
+    ]
+    return sc
+
+
+def sc_resegment():
+    sc = Scenario("crafted-tcp-resegmented-loss", "A 1291-byte segment dies at a 1280 MTU and is "
+                  "resent as 1280 + 63 after ICMP fragmentation-needed",
+                  "Crafted: vm1 -> r1 eth0 -> (r1 routes to a link of MTU 1280) -> r1 eth1 -> srv. "
+                  "The client announces MSS 1460; its first data segment (IP length 1291, DF) "
+                  "dies in r1, which answers with ICMP fragmentation-needed (MTU 1280); the client "
+                  "resends the same bytes as 1280 + 63. One packet is lost, not two.")
+    sc.count_packets = True
+    v1, ra, rb, sv = "fa:16:3e:72:00:05", "52:54:00:72:00:fe", "52:54:00:72:01:fe", "52:54:00:72:01:09"
+    P = lambda n, h, i, k, m, l2: Point(n, h, i, k, m, "none", "pcap", "us", l2)
+    sc.points = [
+        P("vm1-eth0", "vm1", "eth0", "vm", 1500, (v1, ra)),
+        P("r1-eth0", "r1", "eth0", "router", 1500, (v1, ra)),
+        P("r1-eth1", "r1", "eth1", "router", 1280, (rb, sv)),
+        P("srv-eth0", "srv", "eth0", "phys", 1280, (rb, sv)),
+    ]
+    drop, on_drop = mtu_router(sc, "icmp-mtu", "10.72.0.1", 1280)
+    sc.hops = [Hop(15, 2), Hop(40, 3, rin=F + R, drop=drop, on_drop=on_drop), Hop(20, 2)]
+    c = sc.side("up-c2s", F, "10.72.0.5", 45000)
+    s_ = sc.side("up-s2c", R, "10.72.1.9", 8443)
+    sc.flow(c.fid, "tcp", c.ip, c.port, s_.ip, 8443, "upload; the first segment is too big (client "
+            "to server)", F)
+    sc.flow(s_.fid, "tcp", s_.ip, 8443, c.ip, c.port, "upload (server to client)", R)
+    sc.context = (None, ["vm1-eth0", "r1-eth0"])
+    sc.side("icmp-mtu", R, "10.72.0.1")
+    sc.context = None
+    sc.flow("icmp-mtu", "icmp", "10.72.0.1", "", "10.72.0.5", "", "r1's fragmentation-needed", R,
+            df="no")
+    t = tcp_open(sc.sim, c, s_, BASE_NS + 1 * MS, 1460) + 1 * MS
+    base = c.nxt
+    rest = 12 * 1228
+    data = pattern(1239 + rest, 77)
+    ta = tcp_send(c, s_, t, "A", data[:1239], seq=base)         # IP length 1291: dies
+    assert ta is None
+    t += 400 * US                                                # ICMP back, route MTU learnt
+    tcp_send(c, s_, t, "A", data[:1228], seq=base)               # 1280
+    t += 30 * US
+    tcp_send(c, s_, t, "A", data[1228:1239], seq=base + 1228)    # 63
+    for k in range(12):                                          # the rest, at the new size
+        t += int(sc.rng.uniform(30, 40) * US)
+        off = 1239 + k * 1228
+        ta = tcp_send(c, s_, t, "PA" if k == 11 else "A", data[off:off + 1228], seq=base + off)
+        if k % 2:
+            c.nxt = base + off + 1228
+            tcp_send(s_, c, ta + 40 * US, "A")
+    c.nxt = base + len(data)
+    tcp_close(sc.sim, c, s_, t + 2 * MS)
+    sc.records += [
+        ("drop", ("flow", "up-c2s"), ("from", "r1-eth0"), ("to", "r1-eth1"), ("size_gt", 1280),
+         ("count", 1), ("reason", "mtu"), ("note", "the 1291-byte first segment")),
+        ("usable_mtu", ("point", "vm1-eth0"), ("mtu", 1280)),
+        ("icmp", ("kind", "frag-needed"), ("sender", "10.72.0.1"), ("mtu", 1280),
+         ("flow", "up-c2s"), ("seen_at", "r1-eth0,vm1-eth0")),
+    ]
+    return sc
+
+
+def sc_mdns_repeats():
+    sc = Scenario("crafted-mdns-repeats", "Identical packets repeated every 0.4 s and 1 s, one "
+                  "capture starting late",
+                  "Crafted: h1 eth0 -> (a 2 ms tunnel) -> site2 gw eth0. h1 sends the same mDNS "
+                  "announcement (IPv6, ff02::fb) every second and the same health check (IPv4 ID "
+                  "0, DF) every 400 ms; the capture on h1 starts 0.45 s after the one on the "
+                  "gateway, so the gateway saw the first copies alone.")
+    sc.count_packets = True
+    h1, gw = "52:54:00:4d:00:01", "52:54:00:4d:00:fe"
+    t0 = BASE_NS + 1 * MS
+    P = lambda n, h, i, k, **kw: Point(n, h, i, k, 1500, "none", "pcapng", "ns", (h1, gw), **kw)
+    sc.points = [
+        P("h1-eth0", "h1", "eth0", "phys", start_ns=t0 + 450 * MS),
+        P("gw-eth0", "gw", "eth0", "router"),
+    ]
+    sc.hops = [Hop(2000, 15)]
+    ann = bytes.fromhex("000084000000000100000000") + b"\x02h1\x05local\x00\x00\x01\x80\x01" + \
+        struct.pack(">IH", 120, 4) + bytes([10, 77, 0, 1])
+    m = sc.side("mdns", F, "fe80::5054:ff:fe4d:1", 5353)
+    peer6 = sc.side("-6", R, "ff02::fb", 5353)
+    sc.flow("mdns", "udp", m.ip, 5353, "ff02::fb", 5353, "mDNS announcement every second", F)
+    hc = sc.side("hc", F, "10.77.0.1", 43000)
+    peer4 = sc.side("-4", R, "10.77.9.9", 8081)
+    sc.flow("hc", "udp", hc.ip, 43000, "10.77.9.9", 8081, "health check every 400 ms", F)
+    for k in range(25):
+        t = t0 + k * 400 * MS
+        hc.ipid = 0
+        hc.send(peer4, UDP(sport=43000, dport=8081) / Raw(b"GET /healthz ping"), t)
+        if k % 5 == 2:
+            m.send(peer6, UDP(sport=5353, dport=5353) / Raw(ann), t + 137 * MS)
+    sc.records += [
+        ("delay", ("from", "h1-eth0"), ("to", "gw-eth0"), ("ms", 2), ("flow", "hc")),
+        ("delay", ("from", "h1-eth0"), ("to", "gw-eth0"), ("ms", 2), ("flow", "mdns")),
+        "# capture_from (added point key): the capture starts then; earlier packets are not in "
+        "its file\n",
+    ]
+    return sc
+
+
+def sc_fw_hairpin():
+    sc = Scenario("crafted-fw-hairpin", "Every packet goes out to a firewall and comes back on "
+                  "the same interface (VXLAN hair-pin, 1.5-6 ms)",
+                  "Crafted: vm1 -> cn1 fw0, where each frame leaves VXLAN-encapsulated (VNI 5001) "
+                  "for the firewall 10.99.0.4 and comes back from it, tunnel addresses swapped, "
+                  "after 1.5 to 6 ms -> cn1 eth1 -> vm2. The second sighting at fw0 is the same "
+                  "packet back, not a copy and not another packet.")
+    sc.count_packets = True
+    v1, v2, h, fw = "fa:16:3e:f0:00:05", "fa:16:3e:f0:00:06", "52:54:00:f0:00:01", "52:54:00:f0:00:04"
+    T = Tunnel("vxlan", "10.99.0.1", "10.99.0.4", vni=5001, port=4789)
+    P = lambda n, h_, i, k, e, l2, **kw: Point(n, h_, i, k, 1500, e, "pcap", "us", l2, **kw)
+    sc.points = [
+        P("vm1-eth0", "vm1", "eth0", "vm", "none", (v1, v2)),
+        P("cn1-fw0", "cn1", "fw0", "phys", "vxlan:5001:4789", (h, fw), tun=T, il2=(v1, v2),
+          hairpin_ms=3.5),
+        P("cn1-eth1", "cn1", "eth1", "phys", "none", (v1, v2)),
+        P("vm2-eth0", "vm2", "eth0", "vm", "none", (v1, v2)),
+    ]
+    sc.hops = [Hop(15, 3), Hop(20, 4), Hop(35, 6)]
+    t0 = BASE_NS + 1 * MS
+    sc.conv_ping("icmp1", "10.30.0.5", "10.30.0.6", F, t0, [56] * 5, 100, "ping -c 5 -i 0.1")
+    sc.conv_udp("udp1", "10.30.0.5", "10.30.0.6", 7, F, t0 + 600 * MS, [80, 300, 1200], 30,
+                "UDP echo to port 7")
+    sc.conv_tcp("tcp1", "10.30.0.5", "10.30.0.6", 8080, F, t0 + 800 * MS, pattern(900, 31),
+                pattern(2 * 1398, 32), 1410, 1410, "HTTP-like TCP through the firewall")
+    sc.records += [
+        "# hairpin (added point key): each packet is seen there twice, out to a middlebox and "
+        "back, the tunnel's addresses swapped\n",
+    ]
+    return sc
+
+
+def sc_icmp_nat():
+    qr, qg = "qr-2b3c4d5e-6f", "qg-7a8b9c0d-1e"
+    sc = Scenario("crafted-icmp-across-nat", "ICMP fragmentation-needed about a translated packet, "
+                  "translated back to the VM",
+                  "Crafted: VM 10.0.0.5 (floating IP 203.0.113.10) -> qr- -> qg- -> r1 eth0 -> "
+                  "(MTU 1300 towards the server) -> ext 198.51.100.7. A TCP connection, then DF UDP "
+                  "datagrams of 1400 bytes: r1 drops them and sends fragmentation-needed to "
+                  "203.0.113.10; the qrouter translates the error and the packet it quotes back to "
+                  "10.0.0.5.")
+    sc.count_packets = True
+    vm, qrm, qgm, r1m, extm = ("fa:16:3e:21:00:05", "fa:16:3e:21:00:01", "fa:16:3e:21:01:01",
+                               "52:54:00:21:00:fe", "52:54:00:21:01:07")
+    P = lambda n, h, i, k, m, l2: Point(n, h, i, k, m, "none", "pcapng", "ns", l2)
+    sc.points = [
+        P("net1-tap1", "net1", "tap1", "tap", 1450, (vm, qrm)),
+        P("net1-" + qr, "net1", qr, "router", 1450, (vm, qrm)),
+        P("net1-" + qg, "net1", qg, "router", 1500, (qgm, r1m)),
+        P("r1-eth0", "r1", "eth0", "router", 1500, (qgm, r1m)),
+        P("ext-eth0", "ext", "eth0", "phys", 1300, {F: (r1m, extm), R: (extm, r1m)}),
+    ]
+    drop, on_drop = mtu_router(sc, "icmp-mtu", "192.0.2.1", 1300)
+    sc.hops = [Hop(14, 3), Hop(22, 5, rin=F + R, nat=("10.0.0.5", "203.0.113.10")), Hop(30, 5),
+               Hop(45, 8, rin=F + R, drop=drop, on_drop=on_drop)]
+    t0 = BASE_NS + 1 * MS
+    sc.conv_tcp("tcp1", "10.0.0.5", "198.51.100.7", 443, F, t0, pattern(600, 51), pattern(4 * 1188, 52),
+                1260, 1260, "HTTPS-like TCP from the VM")
+    sc.context = (None, ["net1-tap1", "net1-" + qr, "net1-" + qg, "r1-eth0"])
+    sc.side("icmp-mtu", R, "192.0.2.1")
+    sc.context = None
+    sc.flow("icmp-mtu", "icmp", "192.0.2.1", "", "203.0.113.10", "", "r1's fragmentation-needed "
+            "(to the floating IP, translated back to the VM)", R, df="no")
+    sizes = [200, 1400, 200, 1400, 600, 300, 1400, 250]
+    payloads = [struct.pack(">I", k + 1) + pattern(n - 32, 90 + k) for k, n in enumerate(sizes)]
+    c, _ = unconnected_udp(sc, "big1", "10.0.0.5", 40500, "198.51.100.7", 9000, F, t0 + 300 * MS,
+                           payloads, 20, "DF datagrams, some above the path MTU, from the VM",
+                           answer=lambda q: b"ack" + q[:4])
+    for fl in sc.flows:
+        if fl["id"] == "big1-rsp":
+            fl["what"] = "answers to the datagrams that arrive"
+    sc.records += [
+        ("nat", ("from", "net1-" + qr), ("to", "net1-" + qg), ("orig", "10.0.0.5"),
+         ("new", "203.0.113.10"), ("kind", "snat")),
+        ("nat", ("from", "net1-" + qg), ("to", "net1-" + qr), ("orig", "203.0.113.10"),
+         ("new", "10.0.0.5"), ("kind", "dnat")),
+        ("drop", ("flow", "big1-req"), ("from", "r1-eth0"), ("to", "ext-eth0"), ("size_gt", 1300),
+         ("reason", "mtu")),
+        ("icmp", ("kind", "frag-needed"), ("sender", "192.0.2.1"), ("mtu", 1300), ("flow", "big1-req"),
+         ("seen_at", "r1-eth0,net1-%s,net1-%s,net1-tap1" % (qg, qr))),
+    ]
+    return sc
+
+
 def arp_who_has(sender_mac, sender_ip, target_ip):
     """An ARP request, broadcast: what an OVS bridge floods to its own port."""
     sha = mac(sender_mac)
@@ -1161,7 +1786,9 @@ def sc_ovs_kernel():
 
 
 SCENARIOS = [sc_vlan_vxlan, sc_qinq, sc_gre, sc_nvgre, sc_geneve, sc_mpls, sc_nat,
-             sc_ipv6_underlay, sc_mtu_gre, sc_repeats, sc_ovs_kernel]
+             sc_ipv6_underlay, sc_mtu_gre, sc_repeats, sc_tenants_vni, sc_tenants_vlan,
+             sc_lookalike, sc_ipv6_dupacks, sc_tlp, sc_resegment, sc_mdns_repeats, sc_fw_hairpin,
+             sc_icmp_nat, sc_ovs_kernel]
 
 
 def main(argv):

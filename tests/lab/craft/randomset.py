@@ -232,10 +232,18 @@ def reverse_items(items):
 
 
 class SegSc:
-    """What craft.Sim needs of a scenario."""
+    """What craft.Sim needs of a scenario: a chain of points, one tenant network."""
 
     def __init__(self, rng, points, hops):
         self.rng, self.points, self.hops = rng, points, hops
+        self.tenant = {}
+
+    def order(self, fid, d):
+        idx = list(range(len(self.points)))
+        return idx if d == "f" else idx[::-1]
+
+    def hop(self, a, b):
+        return self.hops[min(a, b)]
 
 
 def ip_len(l3):
