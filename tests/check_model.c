@@ -183,20 +183,106 @@ START_TEST(test_point_role_from_name)
 		{ "br100", PT_ROLE_BRIDGE },
 		{ "brq1234abcd-12", PT_ROLE_BRIDGE },         /* Neutron Linux bridge */
 		{ "qbr12345678-9a", PT_ROLE_BRIDGE },         /* Neutron hybrid plug */
-		{ "cn1-br-int", PT_ROLE_BRIDGE },             /* host cn1, OVS br-int */
+		{ "cn1-br-int", PT_ROLE_FLOOD },              /* host cn1, OVS br-int: its own port sees floods */
 		{ "host-with-dashes-virbr0", PT_ROLE_BRIDGE }, /* the tail after any '-' */
 		{ "cn1-br0", PT_ROLE_BRIDGE },
 		{ "tap1", PT_ROLE_HOP },
 		{ "cn1-eth1", PT_ROLE_HOP },
 		{ "vxlan-100", PT_ROLE_HOP },
-		{ "breth0", PT_ROLE_HOP },                    /* "br" then not digits */
 		{ "cn1-brx", PT_ROLE_HOP },
 		{ "eth0-", PT_ROLE_HOP },
 		{ "", PT_ROLE_HOP },
+		/* Bridges by other hypervisors' and runtimes' names. */
+		{ "pve1-vmbr0", PT_ROLE_BRIDGE },             /* Proxmox */
+		{ "pve1-vmbr0v100", PT_ROLE_BRIDGE },         /* Proxmox, VLAN-aware */
+		{ "lxd1-lxdbr0", PT_ROLE_BRIDGE },
+		{ "xen-dom0-xenbr0", PT_ROLE_BRIDGE },
+		{ "node1-cbr0", PT_ROLE_BRIDGE },             /* kubenet */
+		{ "node1-breth0", PT_ROLE_FLOOD },            /* OVN-Kubernetes: an OVS bridge's own port */
+		{ "node1-cni0", PT_ROLE_BRIDGE },
+		{ "docker0", PT_ROLE_BRIDGE },
+		{ "host-br-14e35b28a16f", PT_ROLE_BRIDGE },   /* a Docker network */
+		{ "compute-1-mibr-int", PT_ROLE_BRIDGE },     /* ovs-tcpdump's mirror of br-int */
+		{ "ovsmi123456", PT_ROLE_BRIDGE },
+		{ "any", PT_ROLE_VANTAGE },
+		/* A host part that looks like a bridge is not the interface. */
+		{ "docker01-eth0", PT_ROLE_HOP },
+		{ "web-bridge-eth0", PT_ROLE_HOP },
+		{ "br0-eth1", PT_ROLE_HOP },
+		{ "mint-eth0", PT_ROLE_HOP },
+		{ "cni-node-vethab12cd34", PT_ROLE_HOP },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		ck_assert_msg(pt_point_role_from_name(cases[i].name) == cases[i].role, "%s: got %d, want %d",
 			      cases[i].name, (int)pt_point_role_from_name(cases[i].name), (int)cases[i].role);
+}
+END_TEST
+
+/* The kinds of the names Nova, Neutron, OVS, libvirt and the CNIs give, and
+ * where the interface starts after a host that may hold '-'. */
+START_TEST(test_iface_kind_and_host)
+{
+	static const struct {
+		const char *name;
+		enum pt_iface_kind kind;
+		size_t at;
+	} cases[] = {
+		{ "compute-1-tap5f3c2a1b-9d", PT_IF_PORT, 10 },
+		{ "compute-1-qvo5f3c2a1b-9d", PT_IF_PORT, 10 },
+		{ "cn1-vnet3", PT_IF_PORT, 4 },
+		{ "node-a-lxc0bf6b6e5cb13", PT_IF_PORT, 7 },
+		{ "node-a-cali1234abcd", PT_IF_PORT, 7 },
+		{ "cn1-br-int", PT_IF_OVS_INTERNAL, 4 },
+		{ "cn1-br-tun", PT_IF_OVS_INTERNAL, 4 },
+		{ "cn1-br-ex", PT_IF_OVS_INTERNAL, 4 },
+		{ "cn1-br-eth1", PT_IF_BRIDGE, 4 },           /* a provider bridge: some bridge */
+		{ "cn1-mibr-int", PT_IF_OVS_MIRROR, 4 },
+		{ "compute-2-vxlan_sys_4789", PT_IF_TUNNEL, 10 },
+		{ "ch1-genev_sys_6081", PT_IF_TUNNEL, 4 },
+		{ "cn1-gre_sys", PT_IF_TUNNEL, 4 },
+		{ "cn1-vxlan-100", PT_IF_TUNNEL, 4 },
+		{ "node-cilium_vxlan", PT_IF_TUNNEL, 5 },
+		{ "pod-tun0", PT_IF_TUNNEL, 4 },
+		{ "net-1-qr-1a2b3c4d-5e", PT_IF_ROUTER, 6 },
+		{ "net-1-qg-6f7a8b9c-0d", PT_IF_ROUTER, 6 },
+		{ "snat-sg-6f7a8b9c-0d", PT_IF_ROUTER, 5 },
+		{ "dvr-fg-6f7a8b9c-0d", PT_IF_ROUTER, 4 },
+		{ "dvr-rfp-6f7a8b9c-0d", PT_IF_ROUTER, 4 },
+		{ "dvr-fpr-6f7a8b9c-0d", PT_IF_ROUTER, 4 },
+		{ "cn1-eth1.100", PT_IF_NIC, 4 },
+		{ "k8s-worker-2-enp0s3", PT_IF_NIC, 13 },
+		{ "cn1-any", PT_IF_ANY, 4 },
+		/* Unknown interfaces: the host is what comes before the last '-'. */
+		{ "s1-eth1_in", PT_IF_UNKNOWN, 3 },
+		{ "node-a-weird0", PT_IF_UNKNOWN, 7 },
+		{ "backend", PT_IF_UNKNOWN, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t at = 99;
+		enum pt_iface_kind k = pt_iface_split(cases[i].name, &at);
+		ck_assert_msg(k == cases[i].kind && at == cases[i].at, "%s: kind %d at %zu, want %d at %zu",
+			      cases[i].name, (int)k, at, (int)cases[i].kind, cases[i].at);
+	}
+	/* One host, two hosts, a name that tells none. */
+	struct pt_points ps;
+	pt_points_init(&ps);
+	static const char *const names[] = { "compute-1-br-int", "compute-1-tap5f3c2a1b-9d", "compute-2-br-int",
+					     "compute-2-eth1", "backend", "s1-eth1_in", "s1-eth2_out" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		ck_assert_int_eq(pt_points_add(&ps, names[i], NULL, 1), (long)i);
+	ck_assert(pt_point_same_host(&ps.v[0], &ps.v[1]));
+	ck_assert(!pt_point_same_host(&ps.v[0], &ps.v[2]));
+	ck_assert(pt_point_same_host(&ps.v[2], &ps.v[3]));
+	ck_assert(!pt_point_same_host(&ps.v[1], &ps.v[3]));
+	ck_assert(pt_point_same_host(&ps.v[5], &ps.v[6]));
+	ck_assert(pt_point_host_named(&ps.v[0]));
+	ck_assert(!pt_point_host_named(&ps.v[4]));
+	ck_assert(pt_point_same_host(&ps.v[4], &ps.v[0])); /* tells nothing */
+	/* A host given by the input wins over the name. */
+	ck_assert(pt_point_qualify(&ps.v[4], "vm-1-backend", "vm-1"));
+	ck_assert(pt_point_host_named(&ps.v[4]));
+	ck_assert_uint_eq(ps.v[4].host_len, 4);
+	pt_points_free(&ps);
 }
 END_TEST
 
@@ -205,10 +291,11 @@ START_TEST(test_point_role_names)
 	ck_assert_str_eq(pt_point_role_name(PT_ROLE_HOP), "hop");
 	ck_assert_str_eq(pt_point_role_name(PT_ROLE_BRIDGE), "bridge");
 	ck_assert_str_eq(pt_point_role_name(PT_ROLE_VANTAGE), "vantage");
-	const enum pt_point_role all[] = { PT_ROLE_HOP, PT_ROLE_BRIDGE, PT_ROLE_VANTAGE };
-	for (size_t i = 0; i < 3; i++)
+	ck_assert_str_eq(pt_point_role_name(PT_ROLE_FLOOD), "flood");
+	const enum pt_point_role all[] = { PT_ROLE_HOP, PT_ROLE_BRIDGE, PT_ROLE_VANTAGE, PT_ROLE_FLOOD };
+	for (size_t i = 0; i < 4; i++)
 		ck_assert_int_eq(pt_point_role_parse(pt_point_role_name(all[i])), all[i]);
-	const char *bad[] = { "", "Hop", "BRIDGE", "br", "hops", "vantage ", "any" };
+	const char *bad[] = { "", "Hop", "BRIDGE", "br", "hops", "vantage ", "any", "floods" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		ck_assert_msg(pt_point_role_parse(bad[i]) == -1, "'%s' parsed", bad[i]);
 }
@@ -336,6 +423,7 @@ Suite *pt_model_suite(void)
 	tc = tcase_create("points");
 	tcase_add_test(tc, test_points_add);
 	tcase_add_test(tc, test_point_role_from_name);
+	tcase_add_test(tc, test_iface_kind_and_host);
 	tcase_add_test(tc, test_point_role_names);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("flow-key");

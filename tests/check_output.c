@@ -132,6 +132,54 @@ START_TEST(test_oversize_sentence_assumptions)
 }
 END_TEST
 
+/* Why a point has its role, with the numbers that decided it; and the
+ * point.role finding from its record. */
+START_TEST(test_role_reason_and_finding)
+{
+	struct pt_points ps;
+	struct pt_analysis *a = small_loss(&ps);
+	char why[256];
+	struct pt_point *p1 = &ps.v[1];
+	p1->evidence = (struct pt_role_evidence){ PT_WHY_PARTIAL_VIEW, 40, 4, 0, 0, -1, -1 };
+	pt_role_reason_text(a, 1, why, sizeof why);
+	ck_assert_str_eq(why, "saw 4 of 40 unicast packets that went past it: floods only");
+	p1->evidence = (struct pt_role_evidence){ PT_WHY_COPY_STAMPS, 20, 20, 3, 2, 0, 2 };
+	pt_role_reason_text(a, 1, why, sizeof why);
+	ck_assert_str_eq(why, "stamped as p0 one way and p2 the other in 2 of 3 conversations: copies");
+	p1->evidence = (struct pt_role_evidence){ PT_WHY_COPY_STAMPS, 20, 20, 3, 2, 0, -1 };
+	pt_role_reason_text(a, 1, why, sizeof why);
+	ck_assert_str_eq(why, "stamped after p0 both ways in 2 of 3 conversations: copies");
+	p1->evidence = (struct pt_role_evidence){ PT_WHY_NAME, 0, 0, 0, 0, -1, -1 };
+	p1->iface = PT_IF_BRIDGE;
+	pt_role_reason_text(a, 1, why, sizeof why);
+	ck_assert_str_eq(why, "named like a Linux bridge; no evidence either way");
+	p1->evidence = (struct pt_role_evidence){ PT_WHY_NAME, 12, 12, 2, 0, -1, -1 };
+	pt_role_reason_text(a, 1, why, sizeof why);
+	ck_assert_str_eq(why, "named like a Linux bridge (saw 12 of 12 unicast packets that went past it; stamped "
+			      "as a copy in 0 of 2 conversations)");
+	p1->iface = PT_IF_UNKNOWN;
+	p1->evidence.behind = p1->evidence.seen = 0;
+	pt_role_reason_text(a, 1, why, sizeof why);
+	ck_assert_str_eq(why, "a hop by default (stamped as a copy in 0 of 2 conversations)");
+
+	struct pt_finding *f = pt_findings_add(&a->findings, PT_F_POINT_ROLE, PT_SEV_WARNING);
+	ck_assert_ptr_nonnull(f);
+	f->point = 1;
+	p1->iface = PT_IF_OVS_INTERNAL;
+	p1->evidence = (struct pt_role_evidence){ PT_WHY_FULL_VIEW, 30, 30, 0, 0, -1, -1 };
+	f->u.role = (struct pt_f_role){ PT_ROLE_FLOOD, PT_ROLE_HOP, PT_IF_OVS_INTERNAL, p1->evidence };
+	struct pt_finding_text t;
+	pt_finding_format(a, f, &t);
+	ck_assert_str_eq(t.value, "hop");
+	ck_assert_str_eq(t.evidence, "p1 is named like an Open vSwitch internal port (a flood port), but its packets "
+				     "say otherwise: saw 30 of 30 unicast packets that went past it: it carries them; "
+				     "taken as a hop");
+	ck_assert_ptr_nonnull(strstr(t.advice, "--role p1=ROLE"));
+	pt_analysis_free(a);
+	pt_points_free(&ps);
+}
+END_TEST
+
 /* The summary starts with the verdict, then draws the busiest flow's path
  * as one chain with its losses; colours only when asked. */
 START_TEST(test_summary_verdict_first)
@@ -366,6 +414,7 @@ Suite *pt_output_suite(void)
 	tcase_add_test(tc, test_loss_sentence_from_numbers);
 	tcase_add_test(tc, test_encap_sentence_unnamed_tunnel);
 	tcase_add_test(tc, test_oversize_sentence_assumptions);
+	tcase_add_test(tc, test_role_reason_and_finding);
 	tcase_add_test(tc, test_summary_verdict_first);
 	tcase_add_test(tc, test_report_order);
 	tcase_add_test(tc, test_filter_selects_the_report);

@@ -3,7 +3,7 @@
  * computes. The pass is the matcher's; the modules turn its flows into
  * roles, clocks, paths, hops and findings.
  *
- *   roles     the role of every point (hop, bridge copy, vantage)
+ *   roles     the role of every point (hop, bridge copy, vantage, flood port)
  *   clock     clock offsets between points, from two-way traffic
  *   order     the order of each flow's points: its path
  *   hops      per hop of each flow: packets matched and lost, latency
@@ -156,6 +156,10 @@ void pt_encap_done(struct pt_analysis *a);
 void pt_limits_done(struct pt_analysis *a);
 
 /* Shared by the modules. */
+/* Whether two stamps of one packet are the same instant, as far as the
+ * coarser of the two files' resolutions can tell; d = t_b - t_a
+ * (analysis/roles.c). */
+bool pt_same_instant(int64_t d, bool a_fine, bool b_fine);
 /* A new finding about hop h of its flow (from, to and flow set), or NULL. */
 struct pt_finding *pt_finding_on_hop(struct pt_analysis *a, enum pt_finding_id id, enum pt_severity sev,
 				     const struct pt_hop *h);

@@ -396,13 +396,6 @@ static double median_gap(const struct pt_pair *p)
 	return m;
 }
 
-/* Whether the point says which host it is on: its directory, or a name
- * with a host part ("cn1-br0"). */
-static bool host_named(const struct pt_point *p)
-{
-	return p->host || strchr(p->name, '-');
-}
-
 /* Bridge copies and -i any captures take the clock of the hop whose stamps
  * they run closest to, over all flows, among the hops of their own host
  * when any has a clock; with no flow shared with one of those, the clock of
@@ -446,7 +439,7 @@ static void adopt_host_clocks(struct pt_analysis *a)
 			continue;
 		for (size_t x = 0; x < n; x++)
 			if (is_hop(a, (unsigned)x) && a->points->v[x].clock.known &&
-			    host_named(&a->points->v[b]) && host_named(&a->points->v[x]) &&
+			    pt_point_host_named(&a->points->v[b]) && pt_point_host_named(&a->points->v[x]) &&
 			    pt_point_same_host(&a->points->v[b], &a->points->v[x])) {
 				host[b] = (long)x;
 				break;

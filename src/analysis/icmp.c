@@ -97,14 +97,13 @@ const struct pt_icmp_mtu *pt_icmp_told_flow(const struct pt_analysis *a, const s
 }
 
 /* Where the message was seen closest to the sender: on the quoted flow's
- * path, the first point that saw it; else the first point that is not a
- * vantage point. */
+ * path, the first point that saw it; else the first point kept on paths. */
 static long nearest_point(const struct pt_analysis *a, const struct pt_icmp_mtu *m, const struct pt_path *path)
 {
 	const struct pt_psets *ps = a->match.psets;
 	long first = -1;
 	for (long p = pt_pset_next(ps, m->points, 0); p >= 0; p = pt_pset_next(ps, m->points, (unsigned)p + 1))
-		if (first < 0 || a->points->v[first].role == PT_ROLE_VANTAGE)
+		if (first < 0 || pt_role_off_paths(a->points->v[first].role))
 			first = p;
 	for (uint32_t k = 0; path && k < path->n; k++)
 		if (pt_pset_has(ps, m->points, path->order[k]))

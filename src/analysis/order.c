@@ -7,7 +7,8 @@
  *   median(t_b - t_a | a->b traffic) - median(t_b - t_a | b->a traffic)
  * (pooled over all flows between the two addresses) orders them robustly.
  * Without traffic the other way, clock-corrected medians decide. Bridge
- * copies then go between their ports, and vantage points stay off paths. */
+ * copies then go between their ports; vantage points and flood ports stay
+ * off paths. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -239,15 +240,6 @@ static bool point_tunnelled(const struct pt_point_stats *ps)
 	return (ps->encap_seen & tunnels) && ps->overhead_packets * 2 > ps->ip_packets;
 }
 
-/* Whether two stamps of one packet are the same instant, as far as the
- * coarser of the two files' resolutions can tell; d = t_b - t_a. */
-static bool same_instant(int64_t d, bool a_fine, bool b_fine)
-{
-	if (a_fine == b_fine)
-		return d == 0;
-	return a_fine ? d > -1000 && d <= 0 : d >= 0 && d < 1000;
-}
-
 struct bridge_view {
 	double median_ns; /* t_bridge - t_point, clock-corrected */
 	bool tied;        /* (nearly) every packet shares the point's stamp */
@@ -267,7 +259,7 @@ static bool view_from(const struct pt_analysis *a, const struct pt_flow *f, unsi
 	size_t ties = 0;
 	for (uint32_t i = 0; i < p->nsamples; i++) {
 		d[i] = sign * p->samples[i];
-		ties += same_instant(d[i], a->points->v[x].stats.fine_ts, a->points->v[b].stats.fine_ts);
+		ties += pt_same_instant(d[i], a->points->v[x].stats.fine_ts, a->points->v[b].stats.fine_ts);
 	}
 	v->median_ns = pt_median_sort(d, p->nsamples) - (offset_of(a, b) - offset_of(a, x)) * 1e9;
 	/* A copy stamped with the ingress port's receive time shares its stamp

@@ -53,7 +53,8 @@ static const struct opt {
 	  "tolerated timestamp disorder within a file (0.005)" },
 	{ "name", 'n', "FILE=POINT", CMD_ANALYZE, O_NAME, "call the capture point of FILE POINT" },
 	{ "role", 0, "POINT=ROLE", CMD_ANALYZE, O_ROLE,
-	  "hop, bridge (a promiscuous bridge's copy: placed between its ports) or vantage (kept off paths)" },
+	  "hop, bridge (a promiscuous bridge's copy: placed between its ports), vantage (-i any: kept off paths) or "
+	  "flood (a switch's own port that sees floods only: kept off paths)" },
 	{ "clock-offset", 0, "POINT=SECONDS", CMD_ANALYZE, O_CLOCK_OFFSET,
 	  "POINT's clock runs SECONDS ahead of the reference (overrides the estimate)" },
 	{ "reference", 0, "POINT", CMD_ANALYZE, O_REFERENCE, "the point whose clock is true (first file)" },
@@ -288,7 +289,7 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 	}
 	case O_ROLE:
 		if (!parse_assign(arg, &o->roles) || pt_point_role_parse(o->roles.v[o->roles.n - 1].value) < 0) {
-			snprintf(err, errlen, "--role needs POINT=hop|bridge|vantage, not \"%s\"", arg);
+			snprintf(err, errlen, "--role needs POINT=hop|bridge|vantage|flood, not \"%s\"", arg);
 			return false;
 		}
 		return true;

@@ -15,6 +15,7 @@
 
 #include "base/pset.h"
 #include "model/flow-key.h"
+#include "model/point.h"
 
 enum pt_finding_id {
 	PT_F_CAPTURE_CLOCK_JUMP,    /* capture.clock_jump */
@@ -39,6 +40,7 @@ enum pt_finding_id {
 	PT_F_MTU_OVERSIZE_DROP,     /* mtu.oversize_drop */
 	PT_F_MTU_PMTUD_BLACKHOLE,   /* mtu.pmtud_blackhole */
 	PT_F_PATH_NAT,              /* path.nat */
+	PT_F_POINT_ROLE,            /* point.role */
 	PT_F__COUNT
 };
 
@@ -178,6 +180,13 @@ struct pt_f_window {
 	double length_s;  /* this capture's own span */
 };
 
+/* A point's packets gave it another role than its name suggests. */
+struct pt_f_role {
+	enum pt_point_role name_role, role;
+	enum pt_iface_kind iface;
+	struct pt_role_evidence evidence;
+};
+
 struct pt_f_limit {
 	uint64_t count;          /* how often the bound was hit */
 	uint64_t bound;
@@ -203,6 +212,7 @@ struct pt_finding {
 		struct pt_f_limit limit;
 		struct pt_f_clock_glitch glitch;
 		struct pt_f_window window;
+		struct pt_f_role role;
 		struct pt_f_clock_unknown unknown;
 	} u;
 };

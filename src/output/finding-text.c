@@ -200,6 +200,38 @@ static void path_nat(const struct pt_analysis *a, const struct pt_finding *f, st
 			  : "expected at a floating-IP router port");
 }
 
+static void point_role(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	const struct pt_f_role *x = &f->u.role;
+	char why[256];
+	pt_role_reason_text(a, (size_t)f->point, why, sizeof why);
+	FMT(t, value, "%s", pt_point_role_name(x->role));
+	FMT(t, evidence, "%s is named like %s %s (%s), but its packets say otherwise: %s; taken as %s", name_of(a, f->point),
+	    pt_iface_kind_article(x->iface), pt_iface_kind_name(x->iface), pt_role_phrase(x->name_role), why,
+	    pt_role_phrase(x->role));
+	switch (x->role) {
+	case PT_ROLE_FLOOD:
+		FMT(t, advice, "an Open vSwitch bridge's own port, or a bridge captured with -p, sees only what is flooded "
+			       "or sent to it: it is kept off paths; capture the switch's ports, or all of it with "
+			       "ovs-tcpdump -i BRIDGE --span; --role %s=ROLE if this is wrong", name_of(a, f->point));
+		break;
+	case PT_ROLE_HOP:
+		FMT(t, advice, "a bridge's own port that holds an address (a tunnel endpoint's, a host's) carries that "
+			       "traffic: it is placed on paths by its timestamps; --role %s=ROLE if this is wrong",
+		    name_of(a, f->point));
+		break;
+	case PT_ROLE_BRIDGE:
+		FMT(t, advice, "a bridge captured in promiscuous mode or a mirror port holds copies stamped at each "
+			       "direction's ingress: it is placed between its ports whatever its stamps say; --role "
+			       "%s=ROLE if this is wrong", name_of(a, f->point));
+		break;
+	case PT_ROLE_VANTAGE:
+		FMT(t, advice, "a capture of several interfaces is kept off paths; --role %s=ROLE if this is wrong",
+		    name_of(a, f->point));
+		break;
+	}
+}
+
 /* The usual jumbo-frame MTU of an underlay. */
 #define JUMBO_MTU 9000
 
@@ -445,6 +477,7 @@ static const struct {
 	[PT_F_MTU_OVERSIZE_DROP] = { "mtu.oversize_drop", mtu_oversize_drop },
 	[PT_F_MTU_PMTUD_BLACKHOLE] = { "mtu.pmtud_blackhole", mtu_pmtud_blackhole },
 	[PT_F_PATH_NAT] = { "path.nat", path_nat },
+	[PT_F_POINT_ROLE] = { "point.role", point_role },
 };
 
 const char *pt_finding_name(enum pt_finding_id id)

@@ -115,19 +115,20 @@ static void summary_findings(const struct pt_analysis *a, FILE *fp)
 static void summary_points(const struct pt_analysis *a, FILE *fp)
 {
 	fprintf(fp, "== capture points ==\n");
-	fprintf(fp, "%-24s %10s %12s %8s %8s %-14s %14s  %s\n", "point", "packets", "bytes", "max_ip", "gso", "encaps",
-		"clock_offset_s", "role");
+	fprintf(fp, "%-24s %10s %12s %8s %8s %-14s %14s  %-8s %s\n", "point", "packets", "bytes", "max_ip", "gso",
+		"encaps", "clock_offset_s", "role", "why");
 	for (size_t p = 0; p < a->points->n; p++) {
 		const struct pt_point *pt = &a->points->v[p];
-		char enc[64], off[32];
+		char enc[64], off[32], why[256];
 		pt_encaps_text(pt->stats.encap_seen, enc, sizeof enc);
 		if (pt->clock.known)
 			snprintf(off, sizeof off, "%.6f", pt->clock.offset_s);
 		else
 			snprintf(off, sizeof off, "?");
-		fprintf(fp, "%-24s %10" PRIu64 " %12" PRIu64 " %8u %8" PRIu64 " %-14s %14s  %s\n", pt->name,
+		pt_role_reason_text(a, p, why, sizeof why);
+		fprintf(fp, "%-24s %10" PRIu64 " %12" PRIu64 " %8u %8" PRIu64 " %-14s %14s  %-8s %s\n", pt->name,
 			pt->stats.packets, pt->stats.bytes, pt->stats.max_ip_len, pt->stats.gso_frames, enc, off,
-			pt_point_role_name(pt->role));
+			pt_point_role_name(pt->role), why);
 	}
 }
 

@@ -19,14 +19,14 @@ bool pt_write_points(const struct pt_analysis *a, const char *path)
 	static const char *const cols[] = { "point", "file", "linktype", "packets", "bytes", "first_ts", "last_ts",
 					    "max_frame_len", "max_ip_len", "encaps", "gso_frames", "clock_offset_s",
 					    "clock_uncertainty_s", "duplicates", "fragments", "malformed", "truncated",
-					    "role", "clock_drift_ppm" };
+					    "role", "role_reason", "iface_kind", "clock_drift_ppm" };
 	struct pt_csv c;
 	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
 		return false;
 	for (size_t p = 0; p < a->points->n; p++) {
 		const struct pt_point *pt = &a->points->v[p];
 		const struct pt_point_stats *ps = &pt->stats;
-		char buf[128];
+		char buf[256];
 		pt_csv_str(&c, pt->name);
 		pt_csv_str(&c, pt->file);
 		const char *lt = pcap_datalink_val_to_name(pt->linktype);
@@ -53,6 +53,9 @@ bool pt_write_points(const struct pt_analysis *a, const char *path)
 		pt_csv_u64(&c, ps->malformed);
 		pt_csv_u64(&c, ps->truncated);
 		pt_csv_str(&c, pt_point_role_name(pt->role));
+		pt_role_reason_text(a, p, buf, sizeof buf);
+		pt_csv_str(&c, buf);
+		pt_csv_str(&c, pt_iface_kind_name(pt->iface));
 		pt_csv_f(&c, pt->clock.known && !pt->clock.forced ? pt->clock.drift * 1e6 : NAN, 3);
 		pt_csv_end_row(&c);
 	}

@@ -1,6 +1,7 @@
 /* Names and small texts of the output layer. */
 #include <config.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "output/text.h"
@@ -111,4 +112,94 @@ void pt_encaps_text(uint64_t bits, char *buf, size_t size)
 			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "+" : "", order[i].name);
 	if (!n)
 		snprintf(buf, size, "none");
+}
+
+const char *pt_iface_kind_name(enum pt_iface_kind k)
+{
+	switch (k) {
+	case PT_IF_BRIDGE: return "Linux bridge";
+	case PT_IF_OVS_INTERNAL: return "Open vSwitch internal port";
+	case PT_IF_OVS_MIRROR: return "ovs-tcpdump mirror port";
+	case PT_IF_PORT: return "VM or container port";
+	case PT_IF_TUNNEL: return "tunnel device";
+	case PT_IF_ROUTER: return "router port";
+	case PT_IF_NIC: return "NIC";
+	case PT_IF_ANY: return "-i any capture";
+	case PT_IF_UNKNOWN: break;
+	}
+	return "interface of unknown kind";
+}
+
+const char *pt_iface_kind_article(enum pt_iface_kind k)
+{
+	return k == PT_IF_OVS_INTERNAL || k == PT_IF_OVS_MIRROR || k == PT_IF_ANY || k == PT_IF_UNKNOWN ? "an" : "a";
+}
+
+const char *pt_role_phrase(enum pt_point_role r)
+{
+	switch (r) {
+	case PT_ROLE_BRIDGE: return "a bridge copy";
+	case PT_ROLE_VANTAGE: return "a vantage point";
+	case PT_ROLE_FLOOD: return "a flood port";
+	case PT_ROLE_HOP: break;
+	}
+	return "a hop";
+}
+
+void pt_role_reason_text(const struct pt_analysis *a, size_t p, char *buf, size_t size)
+{
+	const struct pt_point *pt = &a->points->v[p];
+	const struct pt_role_evidence *e = &pt->evidence;
+	switch (e->why) {
+	case PT_WHY_GIVEN:
+		snprintf(buf, size, "given with --role");
+		return;
+	case PT_WHY_IFINDEXES:
+		snprintf(buf, size, "several interfaces in one capture (-i any)");
+		return;
+	case PT_WHY_COPIES:
+		snprintf(buf, size, "%" PRIu64 " of %" PRIu64 " IP packets seen again, once per device (-i any)",
+			 pt->stats.duplicates, pt->stats.ip_packets);
+		return;
+	case PT_WHY_PARTIAL_VIEW:
+		snprintf(buf, size, "saw %" PRIu64 " of %" PRIu64 " unicast packets that went past it: floods only",
+			 e->seen, e->behind);
+		return;
+	case PT_WHY_COPY_STAMPS:
+		if (e->tie_back >= 0)
+			snprintf(buf, size,
+				 "stamped as %s one way and %s the other in %" PRIu32 " of %" PRIu32
+				 " conversations: copies",
+				 pt_point_label(a, e->tie_out), pt_point_label(a, e->tie_back), e->copies,
+				 e->conversations);
+		else
+			snprintf(buf, size, "stamped after %s both ways in %" PRIu32 " of %" PRIu32 " conversations: copies",
+				 pt_point_label(a, e->tie_out), e->copies, e->conversations);
+		return;
+	case PT_WHY_FULL_VIEW:
+		snprintf(buf, size, "saw %" PRIu64 " of %" PRIu64 " unicast packets that went past it: it carries them",
+			 e->seen, e->behind);
+		return;
+	case PT_WHY_NAME:
+		break;
+	}
+	int n = pt->iface == PT_IF_UNKNOWN ? snprintf(buf, size, "a hop by default")
+					   : snprintf(buf, size, "named like %s %s", pt_iface_kind_article(pt->iface),
+						      pt_iface_kind_name(pt->iface));
+	if (n < 0 || (size_t)n >= size)
+		return;
+	/* What was measured and did not decide. */
+	if (e->behind && e->conversations)
+		snprintf(buf + n, size - (size_t)n,
+			 " (saw %" PRIu64 " of %" PRIu64 " unicast packets that went past it; stamped as a copy in %" PRIu32
+			 " of %" PRIu32 " conversations)",
+			 e->seen, e->behind, e->copies, e->conversations);
+	else if (e->behind)
+		snprintf(buf + n, size - (size_t)n, " (saw %" PRIu64 " of %" PRIu64 " unicast packets that went past it)",
+			 e->seen, e->behind);
+	else if (e->conversations)
+		snprintf(buf + n, size - (size_t)n, " (stamped as a copy in %" PRIu32 " of %" PRIu32 " conversations)",
+			 e->copies, e->conversations);
+	else
+		snprintf(buf + n, size - (size_t)n, "; no evidence either way");
 }

@@ -30,6 +30,14 @@ void pt_tcp_flags_text(uint8_t flags, char *buf, size_t size);
 const char *pt_encap_name(uint8_t proto);
 /* "vlan+vxlan", or "none", for a set of encapsulation bits. */
 void pt_encaps_text(uint64_t bits, char *buf, size_t size);
+/* "Linux bridge", "Open vSwitch internal port", ... for what a name says,
+ * and its article ("a", "an"). */
+const char *pt_iface_kind_name(enum pt_iface_kind k);
+const char *pt_iface_kind_article(enum pt_iface_kind k);
+/* "a hop", "a bridge copy", "a vantage point", "a flood port". */
+const char *pt_role_phrase(enum pt_point_role r);
+/* Why point p has its role, in a few words: the evidence and its numbers. */
+void pt_role_reason_text(const struct pt_analysis *a, size_t p, char *buf, size_t size);
 /* "tcp", "udp", "icmp", "icmpv6", "gre", else "ip". */
 const char *pt_ip_proto_name(uint8_t proto);
 

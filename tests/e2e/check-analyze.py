@@ -13,6 +13,8 @@ manifest (doc/lab-manifest.md) as the truth:
     when the record says;
   - flows with `deliver result=all`: nothing lost on any of their hops;
   - every `clock` record: the offset of that host's points is recovered within 1 ms;
+  - every point with a `role`: points.csv gives it that role, and a flood port or vantage point
+    is on no path;
   - flows that share their addresses and ports with another tenant network's are told apart
     by `tenant` (flows.csv names the network); a flow's `packets`, when given, is what
     pathtrace counts; crafted captures hold no copies of a frame (no duplicates) and, without
@@ -156,6 +158,16 @@ def main():
             got = pts[n]["clock_offset_s"]
             ok = got != "" and abs(float(got) - want) <= 0.001
             check(ok, f"clock offset of {n}: {got} within 1 ms of {want}")
+
+    # Roles the manifest states: each point's, and flood ports and vantage points on no path.
+    for name, kv in points.items():
+        if "role" not in kv or name not in pts:
+            continue
+        got = pts[name].get("role", "")
+        check(got == kv["role"], f"role of {name}: {got} == {kv['role']} ({pts[name].get('role_reason', '')})")
+        if kv["role"] in ("flood", "vantage"):
+            on = sorted({p["flow_id"] for p in paths if name in p["path"].split(">")}, key=int)
+            check(not on, f"{name} ({kv['role']}) is on no path (flows {','.join(on) or 'none'})")
 
     scen = next((kv for t, kv in man if t == "scenario"), {})
     if scen.get("offloads") == "on" and scen.get("gso") != "no" and any(

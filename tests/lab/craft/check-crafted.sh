@@ -11,6 +11,9 @@
 #     hop, none (or none above size_gt, or all but `count` of them) after it, sizes and DF as
 #     declared, `deliver` right;
 #   - every `delay` record: median per-packet delay of the hop within 10 % of ms;
+#   - a point with sees=first:N (a switch's own port) holds the first N packets of each flow that
+#     crosses its host, stamped as one of its host's points on the path, and nothing else; one
+#     with sees=none holds ARP broadcasts only;
 #   - points that carry several tenant networks (`encap` alternatives joined by `|`,
 #     `segment` records): each flow's frames there are framed as its tenant's segment;
 #     a point with `capture_from` holds no frame before then, one with `hairpin=yes` each
@@ -262,6 +265,37 @@ def median(xs):
     return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
 
 
+def check_floods(scen, points, flows, paths, data, claimed):
+    """A point with sees=first:N (a switch's own port that sees floods only) holds the first N
+    packets of every flow that crosses its host, stamped as they were at one of its host's points
+    on the path (the receive that copied them there), and nothing else of them."""
+    for name, pt in points.items():
+        kind, _, n = pt.get("sees", "").partition(":")
+        if kind != "first" or name not in data:
+            continue
+        crossing = 0
+        for fid, fl in flows.items():
+            mine_host = [p for p in paths.get(fid, []) if points[p]["host"] == pt["host"]]
+            if not mine_host or "_seen" not in fl:
+                continue
+            crossing += 1
+            at = {}
+            for p in mine_host:
+                for f in fl["_seen"][p]:
+                    at.setdefault(f["key"], set()).add(f["t"])
+            first = sorted(fl["_seen"][mine_host[0]], key=lambda f: f["t"])[:int(n)]
+            tup = first[0]["tuple"] if first else None
+            mine = [f for f in data[name] if f["tuple"] == tup]
+            for f in mine:
+                claimed[name].add(id(f))
+            check(sorted(f["key"] for f in mine) == sorted(f["key"] for f in first), scen,
+                  "flow %s: %s holds %d packets, not its first %s at %s" % (fid, name, len(mine), n,
+                                                                            mine_host[0]))
+            check(all(f["t"] in at.get(f["key"], ()) for f in mine), scen,
+                  "flow %s: %s stamps its copies unlike any point of its host" % (fid, name))
+        check(crossing, scen, "point %s (sees=first:%s): no flow crosses its host" % (name, n))
+
+
 def check_scenario(d):
     scen = os.path.basename(d)
     recs = read_manifest(os.path.join(d, "manifest.tsv"))
@@ -298,7 +332,13 @@ def check_scenario(d):
             check(k in pt, scen, "point %s: no %s" % (name, k))
         frames = dissect(path)
         data[name] = frames
-        check(20 <= len(frames) <= 200, scen, "point %s: %d frames (want 20-200)" % (name, len(frames)))
+        if pt.get("sees") == "none":
+            # a switch's own port that holds no packet of the flows: ARP broadcasts at most
+            check(frames and all("arp" in f["protos"] for f in frames), scen,
+                  "point %s (sees=none): frames other than ARP" % name)
+            continue
+        lo = 20 if "sees" not in pt else 1
+        check(lo <= len(frames) <= 200, scen, "point %s: %d frames (want %d-200)" % (name, len(frames), lo))
         check_encap(scen, pt, frames)
         if name in starts:
             check(all(f["t"] >= starts[name] for f in frames), scen,
@@ -387,7 +427,10 @@ def check_scenario(d):
         check(dl.get("result") == res, scen, "flow %s: deliver %s, captures say %s (%d of %d)"
               % (fid, dl.get("result"), res, last, first))
         fl["_seen"] = seen
+    check_floods(scen, points, flows, paths, data, claimed)
     for name, frames in data.items():
+        if points[name].get("sees") == "none":
+            continue
         stray = [n for n, f in enumerate(frames, 1) if id(f) not in claimed[name]]
         check(not stray, scen, "point %s: frames %s belong to no flow of the manifest"
               % (name, stray[:5]))

@@ -137,20 +137,29 @@ class Tunnel:
 
 
 class Point:
-    """segs: {tenant: {"vlans": [...], "tun": Tunnel, "encap": manifest encap}} for a point
-    that carries several tenant networks, each framed its own way (vlans/tun/encap are then
-    those of no tenant); start_ns: the capture starts then (earlier frames are not in the
-    file); hairpin_ms: each frame leaves through the point in `tun` (to a middlebox) and
-    comes back that much later with the tunnel's addresses swapped."""
+    """A capture point.  leaf(fid, d, l3, n) -> bool makes it a side copy off the chain: it
+    holds the packets it returns True for (n: how many packets of fid went that way before),
+    stamped as the chain point before it (the kernel keeps the stamp of the first receive), and
+    the chain goes on without it; on_path: such a copy is on the flow's path (a mirror port's
+    copy of every frame), not a flood's; chatter: extra (t_ns, frame) pairs (ARP broadcasts);
+    role: the role pathtrace should give it; sees: what a side copy holds (`first:N`, `none`);
+    both written to the manifest.  segs: {tenant: {"vlans": [...], "tun": Tunnel, "encap":
+    manifest encap}} for a point that carries several tenant networks, each framed its own
+    way (vlans/tun/encap are then those of no tenant); start_ns: the capture starts then
+    (earlier frames are not in the file); hairpin_ms: each frame leaves through the point in
+    `tun` (to a middlebox) and comes back that much later with the tunnel's addresses
+    swapped."""
 
     def __init__(self, name, host, ifname, kind, mtu, encap, fmt, tsres, l2, vlans=(),
-                 tun=None, il2=None, mpls=None, extra=None, segs=None, start_ns=None,
-                 hairpin_ms=None):
+                 tun=None, il2=None, mpls=None, extra=None, leaf=None, on_path=False,
+                 chatter=None, role=None, sees=None, segs=None, start_ns=None, hairpin_ms=None):
         assert name == host + "-" + ifname
         self.name, self.host, self.ifname, self.kind = name, host, ifname, kind
         self.mtu, self.encap, self.fmt, self.tsres = mtu, encap, fmt, tsres
         self.l2, self.vlans, self.tun, self.il2, self.mpls = l2, list(vlans), tun, il2, mpls
         self.extra = extra or []
+        self.leaf, self.on_path, self.chatter, self.role = leaf, on_path, chatter or [], role
+        self.sees = sees
         self.segs = segs or {}
         self.start_ns, self.hairpin_ms = start_ns, hairpin_ms
         self.file = name + (".pcapng" if fmt == "pcapng" else ".pcap")
@@ -164,14 +173,17 @@ class Point:
 
 
 class Hop:
-    """The hop between points[i] and points[i+1].  rin/rout: directions ('f', 'r') in
-    which an inner/outer router on this hop decrements TTL; nat=(private, public) for a
-    1:1 floating IP (forward = outward); extra_ms: {dir: ms}; drop(fid, d, l3) -> bool;
-    on_drop(fid, d, l3, t, prev point index, visits) runs after a drop (a router's ICMP)."""
+    """The hop between points[i] and points[i+1] (leaf points left out).  rin/rout:
+    directions ('f', 'r') in which an inner/outer router on this hop decrements TTL;
+    nat=(private, public) for a 1:1 floating IP (forward = outward); extra_ms: {dir: ms};
+    drop(fid, d, l3) -> bool; on_drop(fid, d, l3, t, prev point index, visits) runs after a
+    drop (a router's ICMP); rbase_us/rjit_us: another delay for reverse packets (0 and 0: a
+    receive that keeps the stamp the packet arrived with, as after decapsulation)."""
 
     def __init__(self, base_us, jit_us, rin="", rout="", nat=None, extra_ms=None, drop=None,
-                 on_drop=None):
+                 on_drop=None, rbase_us=None, rjit_us=None):
         self.base_us, self.jit_us = base_us, jit_us
+        self.rbase_us, self.rjit_us = rbase_us, rjit_us
         self.rin, self.rout = rin, rout
         self.nat, self.extra_ms, self.drop = nat, extra_ms or {}, drop
         self.on_drop = on_drop
@@ -208,17 +220,26 @@ class Sim:
         self.events = []     # (fid, d, [(point index, t_ns, l3, outer)])
         self.last = {}
         self.encaps = []     # [tunnel, d, t, uid]
+        self.sent = {}       # (fid, d): packets sent so far
 
     def transit(self, fid, d, l3, t, start=None, visits=None):
         """Carry one packet from the first point of its direction (or from point index
-        start, after visits seen before it); return its time at the last point, or None
-        when it is lost on the way."""
+        start, after visits seen before it) along the flow's own order of points; return
+        its time at the last point, or None when it is lost on the way.  Leaf points copy
+        the stamp of the chain point before them; the chain goes on without them."""
         pts = self.sc.points
         order = self.sc.order(fid, d)
         if start is not None:
             order = order[order.index(start):]
+        n = self.sent.get((fid, d), 0)
+        self.sent[(fid, d)] = n + 1
         visits, outer, prev = list(visits or []), None, None
         for i in order:
+            p = pts[i]
+            if p.leaf is not None:
+                if prev is not None and p.leaf(fid, d, l3, n):
+                    visits.append((i, t, l3, None))
+                continue
             if prev is not None:
                 hop = self.sc.hop(prev, i)
                 if hop.drop and hop.drop(fid, d, l3):
@@ -245,12 +266,14 @@ class Sim:
                             l3[IPerror].chksum = None
                 if outer is not None and d in hop.rout:
                     outer = dict(outer, ttl=outer["ttl"] - 1)
-                delay = hop.base_us + self.rng.uniform(-hop.jit_us, hop.jit_us)
+                base, jit = hop.base_us, hop.jit_us
+                if d == "r" and hop.rbase_us is not None:
+                    base, jit = hop.rbase_us, hop.rjit_us
+                delay = base + self.rng.uniform(-jit, jit)
                 t += int(round(delay * US)) + int(round(hop.extra_ms.get(d, 0) * MS))
             key = (fid, d, i)
             t = max(t, self.last.get(key, 0) + 700)
             self.last[key] = t
-            p = pts[i]
             _, tun = p.framing(self.sc.tenant.get(fid))
             if tun is not None:
                 if outer is None or outer["tun"] is not tun:
@@ -481,6 +504,7 @@ class Scenario:
         self.flows = []      # dicts: id, proto, src, sport, dst, dport, what, df, d
         self.records = []    # extra manifest lines (drop, delay, nat, usable_mtu, comments)
         self.deliver_notes = {}
+        self.clocks = {}     # host: its clock's offset, ns (file time minus true time)
         self.sim = Sim(self)
 
     def side(self, fid, d, ip, port=0, df=True):
@@ -498,10 +522,13 @@ class Scenario:
         return idx if d == "f" else idx[::-1]
 
     def hop(self, a, b):
-        """The hop between point indexes a and b."""
+        """The hop between point indexes a and b: a link between the two, else hops[k] for
+        the k-th point of the chain (leaf points left out), the lower of the two."""
         lo, hi = min(a, b), max(a, b)
         link = self.links.get((self.points[lo].name, self.points[hi].name))
-        return link if link is not None else self.hops[lo]
+        if link is not None:
+            return link
+        return self.hops[sum(1 for p in self.points[:lo] if p.leaf is None)]
 
     def flow(self, fid, proto, src, sport, dst, dport, what, d, df="yes"):
         self.flows.append(dict(id=fid, proto=proto, src=src, sport=sport, dst=dst,
@@ -609,12 +636,15 @@ class Scenario:
         for fid, d, visits in sim.events:
             for i, t, l3, outer in visits:
                 p = self.points[i]
+                t += self.clocks.get(p.host, 0)
                 if p.start_ns is None or t >= p.start_ns:
                     per_point[i].append((t, seq, self.render(p, d, l3, outer, ids, self.tenant.get(fid))))
                 seq += 1
         odir = os.path.join(outroot, self.name)
         os.makedirs(odir, exist_ok=True)
         for i, p in enumerate(self.points):
+            for t, b in p.chatter:
+                per_point[i].append((t + self.clocks.get(p.host, 0), -1, b))
             frames = [(t, b) for t, _, b in sorted(per_point[i], key=lambda e: (e[0], e[1]))]
             path = os.path.join(odir, p.file)
             if p.fmt == "pcapng":
@@ -643,22 +673,27 @@ class Scenario:
                 more.append(("hairpin", "yes"))
             out.append(rec("point", ("name", p.name), ("file", p.file), ("host", p.host),
                            ("ifname", p.ifname), ("kind", p.kind), ("mtu", p.mtu),
-                           ("encap", p.encap), ("format", p.fmt), ("clock_offset_s", 0),
-                           ("tsresol", p.tsres), *more, *p.extra))
+                           ("encap", p.encap), ("format", p.fmt),
+                           ("clock_offset_s", self.clocks.get(p.host, 0) / 1e9 if p.host in self.clocks else 0),
+                           ("tsresol", p.tsres), *more, *p.extra,
+                           *((("role", p.role),) if p.role else ()),
+                           *((("sees", p.sees),) if p.sees else ())))
         for p in self.points:
             for tenant, seg in sorted(p.segs.items()):
                 out.append(rec("segment", ("point", p.name), ("tenant", self.labels[tenant]),
                                ("encap", seg["encap"])))
         names = [p.name for p in self.points]
+        on_path = lambda i: self.points[i].leaf is None or self.points[i].on_path
         # what each flow looks like at its first point, sizes, delivery
         first, seen, last = {}, {}, {}
         for fid, d, visits in self.sim.events:
             _, _, l3, _ = visits[0]
             first.setdefault(fid, l3)
             seen.setdefault(fid, []).append(ip_len(l3))
-            order = self.order(fid, d)
-            last[fid] = last.get(fid, 0) + (1 if visits[-1][0] == order[-1]
-                                           and len({v[0] for v in visits}) == len(order) else 0)
+            order = [i for i in self.order(fid, d) if self.points[i].leaf is None]
+            reached = [i for i, _, _, _ in visits if self.points[i].leaf is None]
+            last[fid] = last.get(fid, 0) + (1 if reached and reached[-1] == order[-1]
+                                           and len(set(reached)) == len(order) else 0)
         for fl in self.flows:
             l3 = first[fl["id"]]
             fl["src"], fl["dst"] = l3.src, l3.dst
@@ -672,13 +707,15 @@ class Scenario:
                            ("what", fl["what"]), ("df", fl["df"]),
                            ("sizes", ",".join(str(n) for n in sorted(set(seen[fl["id"]])))), *more))
         for fl in self.flows:
-            order = [names[i] for i in self.order(fl["id"], fl["d"])]
+            order = [names[i] for i in self.order(fl["id"], fl["d"]) if on_path(i)]
             out.append(rec("path", ("flow", fl["id"]), ("points", ">".join(order))))
         for fl in self.flows:
             n, k = len(seen[fl["id"]]), last[fl["id"]]
             result = "all" if k == n else ("none" if k == 0 else "some")
             note = self.deliver_notes.get(fl["id"], "%d of %d packets reach the last point" % (k, n))
             out.append(rec("deliver", ("flow", fl["id"]), ("result", result), ("note", note)))
+        for host, off in sorted(self.clocks.items()):
+            out.append(rec("clock", ("host", host), ("offset_s", off / 1e9)))
         for r in self.records:
             out.append(r if isinstance(r, str) else rec(*r))
         return "".join(out)
@@ -1671,10 +1708,87 @@ def sc_icmp_nat():
     return sc
 
 
+def arp_who_has(sender_mac, sender_ip, target_ip):
+    """An ARP request, broadcast: what an OVS bridge floods to its own port."""
+    sha = mac(sender_mac)
+    ip4 = lambda a: bytes(int(x) for x in a.split("."))
+    return (b"\xff" * 6 + sha + b"\x08\x06" + bytes([0, 1, 8, 0, 6, 4, 0, 1]) + sha + ip4(sender_ip)
+            + b"\x00" * 6 + ip4(target_ip))
+
+
+def sc_ovs_kernel():
+    sc = Scenario("crafted-ovs-kernel", "Neutron Open vSwitch, kernel datapath: br-int, br-tun and br-ex "
+                  "captured as internal ports, an ovs-tcpdump mirror of br-int",
+                  "Crafted: Neutron ML2/OVS on the kernel datapath (the usual deployment), two compute "
+                  "nodes. VM tap -> OVS br-int -> br-tun -> vxlan_sys_4789 (VXLAN VNI 100, port 4789) -> "
+                  "the host routes the tunnel packet out of br-ex, the OVS internal port holding the "
+                  "tunnel address 192.168.100.11 -> eth1 (a port of br-ex) -> compute-2 the same way "
+                  "back. tcpdump on br-int or br-tun captures the bridge's own internal port: br-int "
+                  "sees only what it floods there (the first two packets of each flow, before it has "
+                  "learnt the MAC; tagged with the local VLAN), br-tun only ARP broadcasts; br-ex is a "
+                  "real hop for every tunnel packet. ovs-tcpdump -i br-int --span on compute-1 "
+                  "(mirror port mibr-int) sees every frame br-int forwards. Every copy a port receives "
+                  "keeps the stamp of the first receive (the tap's, or eth1's after decapsulation); "
+                  "what a device sends is stamped when it sends it. compute-2's clock runs 2.1 ms "
+                  "ahead.")
+    h1, h2 = "compute-1", "compute-2"
+    tap1, tap2 = "tap5f3c2a1b-9d", "tap7e8d9c0b-1a"
+    vm1, vm2 = "fa:16:3e:0b:01:05", "fa:16:3e:0b:01:06"
+    ex1, ex2, gw1, gw2 = "52:54:00:ee:00:11", "52:54:00:ee:00:12", "52:54:00:aa:64:01", "52:54:00:aa:65:01"
+    T = Tunnel("vxlan", "192.168.100.11", "192.168.101.12", vni=100, port=4789)
+    ng = "pcapng"
+    floods = lambda fid, d, l3, n: n < 2     # unknown unicast, until the bridge learns the MAC
+    # (the manifest says so: sees=first:2)
+    mirror = lambda fid, d, l3, n: True
+    never = lambda fid, d, l3, n: False
+    t0 = BASE_NS + 1 * MS
+    arps = lambda m, a, b: [(t0 - 200 * US + k * 150 * MS, arp_who_has(m, a, b)) for k in range(8)]
+    P = lambda h, i, k, m, e, l2, **kw: Point(h + "-" + i, h, i, k, m, e, ng, "ns", l2, **kw)
+    sc.points = [
+        P(h1, tap1, "tap", 1450, "none", (vm1, vm2), role="hop"),
+        P(h1, "mibr-int", "ovs", 1450, "none", (vm1, vm2), leaf=mirror, on_path=True, role="bridge"),
+        P(h1, "br-int", "ovs", 1450, "vlan:1", (vm1, vm2), vlans=[(0x8100, 1)], leaf=floods,
+          role="flood", sees="first:2"),
+        P(h1, "br-tun", "ovs", 1450, "none", (vm1, vm2), leaf=never, role="flood", sees="none",
+          chatter=arps("fa:16:3e:0b:01:07", "10.0.0.7", "10.0.0.1")),
+        P(h1, "vxlan_sys_4789", "ovs", 65000, "none", (vm1, vm2), role="hop"),
+        P(h1, "br-ex", "ovs", 1500, "vxlan:100:4789", (ex1, gw1), tun=T, il2=(vm1, vm2), role="hop"),
+        P(h1, "eth1", "phys", 1500, "vxlan:100:4789", (ex1, gw1), tun=T, il2=(vm1, vm2), role="hop"),
+        P(h2, "eth1", "phys", 1500, "vxlan:100:4789", (gw2, ex2), tun=T, il2=(vm1, vm2), role="hop"),
+        P(h2, "br-ex", "ovs", 1500, "vxlan:100:4789", (gw2, ex2), tun=T, il2=(vm1, vm2), role="hop"),
+        P(h2, "vxlan_sys_4789", "ovs", 65000, "none", (vm1, vm2), role="hop"),
+        P(h2, "br-tun", "ovs", 1450, "none", (vm1, vm2), leaf=never, role="flood", sees="none",
+          chatter=arps("fa:16:3e:0b:01:08", "10.0.0.8", "10.0.0.1")),
+        P(h2, "br-int", "ovs", 1450, "vlan:2", (vm1, vm2), vlans=[(0x8100, 2)], leaf=floods,
+          role="flood", sees="first:2"),
+        P(h2, tap2, "tap", 1450, "none", (vm1, vm2), role="hop"),
+    ]
+    # Between the chain's points: the datapath and the vxlan device (12 us out, 18 back in),
+    # the route to br-ex, br-ex to eth1, a routed underlay; receives keep eth1's stamp.
+    sc.hops = [Hop(12, 3, rbase_us=18, rjit_us=4), Hop(5, 1, rbase_us=0, rjit_us=0),
+               Hop(4, 1, rbase_us=0, rjit_us=0), Hop(45, 8, rout=F + R),
+               Hop(0, 0, rbase_us=4, rjit_us=1), Hop(0, 0, rbase_us=5, rjit_us=1),
+               Hop(18, 4, rbase_us=12, rjit_us=3)]
+    sc.clocks = {h2: 2100 * US}   # compute-2's clock runs 2.1 ms ahead
+    sc.conv_tcp("tcp1", "10.0.0.5", "10.0.0.6", 5201, F, t0, pattern(12 * 1398, 21),
+                pattern(96, 22), 1410, 1410, "iperf3-like TCP: handshake, 12 x 1398 B, 96 B reply, FIN")
+    sc.conv_udp("udp1", "10.0.0.5", "10.0.0.6", 7, F, t0 + 7 * MS,
+                [128, 256, 1450, 64, 512, 1024, 200, 100], 10, "UDP echo to port 7")
+    sc.conv_ping("icmp1", "10.0.0.6", "10.0.0.5", R, t0 + 3 * MS, [56] * 10, 100,
+                 "ping -c 10 -i 0.1 from 10.0.0.6")
+    sc.records += [
+        "# role (added key): what pathtrace should take each point for: br-int and br-tun are "
+        "internal ports that see floods only (off paths), br-ex carries the tunnel packets (a "
+        "hop), the mirror holds a copy of every frame (a bridge copy, on paths)\n",
+        ("usable_mtu", ("network", "vxlan:100"), ("mtu", 1450)),
+    ]
+    return sc
+
+
 SCENARIOS = [sc_vlan_vxlan, sc_qinq, sc_gre, sc_nvgre, sc_geneve, sc_mpls, sc_nat,
              sc_ipv6_underlay, sc_mtu_gre, sc_repeats, sc_tenants_vni, sc_tenants_vlan,
              sc_lookalike, sc_ipv6_dupacks, sc_tlp, sc_resegment, sc_mdns_repeats, sc_fw_hairpin,
-             sc_icmp_nat]
+             sc_icmp_nat, sc_ovs_kernel]
 
 
 def main(argv):

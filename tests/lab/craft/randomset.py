@@ -35,13 +35,13 @@ What a seed draws (from one random.Random of its own):
     capture running through the whole experiment would: its first and last frames bound it.
 
 The manifest states what the simulation makes certain, and only what the captures can show:
-every captured point; every flow with packets at its first captured point, its addresses there
-and its path over the captured points; delivery; each loss (the captured hop and the exact
-count); a netem delay as a flow shows it on a captured hop within one host (when every packet
-shows it within 4 %: across hosts a one-way delay cannot be told from a clock offset); clock
-offsets of hosts whose every non-bridge point is joined to the reference point (the
-alphabetically first non-bridge file, whose host keeps true time) by two-way traffic over no
-netem hop (other hosts keep true time); NAT; for MTU problems the drop (size_gt and count), one
+every captured point and its role (a promiscuous bridge's copy or a hop); every flow with
+packets at its first captured point, its addresses there and its path over the captured points;
+delivery; each loss (the captured hop and the exact count); a netem delay as a flow shows it
+on a captured hop within one host (when every packet shows it within 4 %: across hosts a one-way
+delay cannot be told from a clock offset); clock offsets of hosts whose every non-bridge point
+is joined to the reference point (the alphabetically first non-bridge file, whose host keeps
+true time) by two-way traffic over no netem hop (other hosts keep true time); NAT; for MTU problems the drop (size_gt and count), one
 usable_mtu value, icmp and frag records.  Packets are simulated with tests/lab/craft/craft.py's
 building blocks (Point, Tunnel, Hop, Sim, Side, tcp_session, udp_echo, ping, syslog, the
 pcap/pcapng writers and the frame renderer), imported as a module; routers between L2 segments
@@ -1556,6 +1556,7 @@ class RandomSet:
                            ("encap", g.encaps[0] if g.encaps else "none"), ("format", g.fmt),
                            ("clock_offset_s", fmt_s(g.host.offset_ns)), ("tsresol", g.tsres),
                            ("linktype", "EN10MB"), ("promisc", "yes"),
+                           ("role", "bridge" if g.bridge else "hop"),
                            ("note", "; ".join(notes) if notes else None)))
         for h in self.hosts:
             if h.offset_ns and any(g.captured for g in h.points):
