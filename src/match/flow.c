@@ -19,8 +19,10 @@ void pt_flows_free(struct pt_flows *t)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		struct pt_flow *f = t->all[i];
-		for (uint32_t k = 0; k < f->npairs; k++)
+		for (uint32_t k = 0; k < f->npairs; k++) {
 			free(f->pairs[k].samples);
+			free(f->pairs[k].sample_dt);
+		}
 		free(f->pairs);
 		pt_hmap_destroy(&f->pair_index);
 		free(f->sigs);
@@ -195,13 +197,22 @@ void pt_flow_add_pair(struct pt_flow *f, uint32_t *rng, unsigned pa, int64_t ta,
 			if (!s)
 				return;
 			p->samples = s;
+			float *t = realloc(p->sample_dt, cap * sizeof *t);
+			if (!t)
+				return;
+			p->sample_dt = t;
 			p->cap = cap;
 		}
+		if (p->nsamples == 0)
+			p->ts_base = ta;
+		p->sample_dt[p->nsamples] = (float)((double)(ta - p->ts_base) / 1e9);
 		p->samples[p->nsamples++] = d;
 	} else {
 		uint64_t r = ((uint64_t)pt_rand32(rng) << 32 | pt_rand32(rng)) % p->count;
-		if (r < PT_PAIR_RESERVOIR)
+		if (r < PT_PAIR_RESERVOIR) {
 			p->samples[r] = d;
+			p->sample_dt[r] = (float)((double)(ta - p->ts_base) / 1e9);
+		}
 	}
 }
 

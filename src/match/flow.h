@@ -28,6 +28,11 @@ struct pt_pair {
 	uint64_t count;
 	int64_t min, max;
 	int64_t *samples;
+	/* When samples[i]'s packet passed a: t_a - ts_base, in seconds (latency
+	 * over time, analysis/hop-samples.c; a float keeps the reservoir small,
+	 * 0.2 ms apart an hour into the capture). */
+	float *sample_dt;
+	int64_t ts_base;
 	uint32_t nsamples, cap;
 };
 
