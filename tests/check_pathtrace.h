@@ -25,6 +25,7 @@ Suite *pt_model_suite(void);    /* check_model */
 Suite *pt_match_suite(void);    /* check_match */
 Suite *pt_analysis_suite(void); /* check_analysis */
 Suite *pt_mtu_suite(void);
+Suite *pt_series_suite(void);
 Suite *pt_output_suite(void);   /* check_output */
 Suite *pt_csv_suite(void);
 Suite *pt_cli_suite(void);      /* check_cli */
