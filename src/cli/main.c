@@ -3,6 +3,7 @@
  * line, runs a command, prints errors and picks the exit code. */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,11 +21,16 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: pathtrace analyze [options] CAPTURE... [BPF-EXPRESSION]\n"
 		"       pathtrace decode  [options] CAPTURE... [BPF-EXPRESSION]\n"
+		"       pathtrace plot    [options] DIR...\n"
+		"       pathtrace compare [--label NAME]... [options] DIR...\n"
 		"       pathtrace --version | --help | COMMAND --help\n"
 		"\n"
 		"analyze  find each packet at every capture point: paths, per-hop latency,\n"
-		"         drops, clock offsets, MTU and encapsulation findings (CSV + charts)\n"
+		"         drops, clock offsets, MTU and encapsulation findings, throughput and\n"
+		"         round trips over time (CSV + charts)\n"
 		"decode   one line per packet: capture point, time, lengths, layer stack, flow\n"
+		"plot     render the charts of an analysis again, after editing a .gp or CSV file\n"
+		"compare  analyses side by side: the table of a comparative study and its charts\n"
 		"\nexit status: 0 ok, 1 some input could not be read, 2 usage, 3 output not written\n");
 }
 
@@ -43,14 +49,18 @@ int main(int argc, char **argv)
 		printf("%s\n", PACKAGE_STRING);
 		return PT_EXIT_OK;
 	}
-	if (strcmp(cmd, "decode") != 0 && strcmp(cmd, "analyze") != 0) {
+	bool takes_dirs = strcmp(cmd, "plot") == 0 || strcmp(cmd, "compare") == 0;
+	if (strcmp(cmd, "decode") != 0 && strcmp(cmd, "analyze") != 0 && !takes_dirs) {
 		fprintf(stderr, "pathtrace: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return PT_EXIT_USAGE;
 	}
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
+			if (takes_dirs)
+				printf("usage: pathtrace %s [options] DIR...\n\noptions:\n", cmd);
+			else
+				printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
 			struct pt_options tmp;
 			pt_options_init(&tmp);
 			pt_options_usage(cmd, stdout);
@@ -70,12 +80,15 @@ int main(int argc, char **argv)
 		return PT_EXIT_USAGE;
 	}
 	if (o.nfiles == 0 && !o.explain) {
-		report("no capture files given");
+		report(takes_dirs ? "no directory given" : "no capture files given");
 		fprintf(stderr, "try: pathtrace %s --help\n", cmd);
 		pt_options_free(&o);
 		return PT_EXIT_USAGE;
 	}
-	int rc = strcmp(cmd, "decode") == 0 ? pt_cmd_decode(&o, report) : pt_cmd_analyze(&o, report);
+	int rc = strcmp(cmd, "decode") == 0    ? pt_cmd_decode(&o, report)
+		 : strcmp(cmd, "plot") == 0    ? pt_cmd_plot(&o, report)
+		 : strcmp(cmd, "compare") == 0 ? pt_cmd_compare(&o, report)
+					       : pt_cmd_analyze(&o, report);
 	pt_options_free(&o);
 	return rc;
 }
