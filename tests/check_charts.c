@@ -405,8 +405,13 @@ START_TEST(test_compare_table)
 	ck_assert_ptr_nonnull(strstr(s, "mtu.oversize_drop@qbr1>qvb1"));
 	ck_assert_ptr_nonnull(strstr(s, "hybrid veth"));
 	free(s);
-	char err[256];
+	char err[256], sub[512];
 	ck_assert_int_eq(pt_compare_write(rows, 2, dir, err, sizeof err), 0);
+	/* A directory with missing parents is made. */
+	path_in(sub, sizeof sub, "study/figures");
+	ck_assert_msg(pt_compare_write(rows, 2, sub, err, sizeof err) == 0, "%s", err);
+	path_in(path, sizeof path, "study/figures/compare.txt");
+	ck_assert_int_eq(access(path, F_OK), 0);
 	path_in(path, sizeof path, "compare.csv");
 	struct table t;
 	table_read(&t, path);

@@ -177,6 +177,28 @@ static int write_series(const struct pt_compare_row *rows, size_t n, const char 
 
 /* ------------------------------------------------------------ compare.csv, compare.txt */
 
+/* mkdir -p: -o out/study/figures works on a fresh tree. */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		char c = path[i];
+		path[i] = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return -1;
+		path[i] = c;
+	}
+	return 0;
+}
+
 int pt_compare_write(const struct pt_compare_row *rows, size_t n, const char *outdir, char *err, size_t errlen)
 {
 	static const char *const cols[] = { "label",         "dir",         "fwd_goodput_bps", "rev_goodput_bps",
@@ -184,7 +206,7 @@ int pt_compare_write(const struct pt_compare_row *rows, size_t n, const char *ou
 					    "rtt_p50_us",    "rtt_p99_us",  "lost",            "loss_pct",
 					    "overhead_pct",  "mtu_findings", "main_flow_key",  "receiver" };
 	char path[4096];
-	if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
+	if (make_dirs(outdir) != 0) {
 		snprintf(err, errlen, "%s: cannot create: %s", outdir, strerror(errno));
 		return -1;
 	}
