@@ -37,7 +37,8 @@ static void on_field(void *s, size_t len, void *data)
 		r->stop = true;
 		return;
 	}
-	memcpy(f, s, len);
+	if (len)
+		memcpy(f, s, len);
 	f[len] = '\0';
 	r->fields[r->n++] = f;
 }

@@ -357,6 +357,8 @@ bool pt_write_rtt(const struct pt_analysis *a, const struct pt_chart_pick *p, co
 	qsort(v, r->nall, sizeof *v, by_rank);
 	for (size_t i = 0; i < r->nall; i++) {
 		const struct pt_rtt_series *s = v[i].s;
+		if (!s->n)
+			continue; /* TCP data whose ACKs never came: no round trip */
 		memcpy(buf, s->v, s->n * sizeof *buf);
 		qsort(buf, s->n, sizeof *buf, by_time);
 		for (uint32_t k = 0; k < s->n; k++) {
