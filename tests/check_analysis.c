@@ -797,4 +797,4 @@ Suite *pt_analysis_suite(void)
 	return s;
 }
 
-PT_CHECK_MAIN(pt_analysis_suite, pt_mtu_suite, pt_roles_suite)
+PT_CHECK_MAIN(pt_analysis_suite, pt_mtu_suite, pt_roles_suite, pt_series_suite)

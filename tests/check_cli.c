@@ -402,6 +402,57 @@ START_TEST(test_sync_points)
 }
 END_TEST
 
+START_TEST(test_parse_chart_options)
+{
+	struct pt_options o;
+	ck_assert(parse(&o, "analyze", ARGV("--bin", "0.1", "--bin-start=1700000000.5", "--label", "hybrid veth",
+					    "--svg", "--chart-flow", "7", "a.pcap")));
+	ck_assert(o.bin_s == 0.1);
+	ck_assert(o.bin_start_set && o.bin_start_s == 1700000000.5);
+	ck_assert_uint_eq(o.nlabels, 1);
+	ck_assert_str_eq(o.labels[0], "hybrid veth");
+	ck_assert(o.svg);
+	ck_assert_uint_eq(o.chart_flow, 7);
+	ck_assert_uint_eq(o.nfiles, 1);
+	pt_options_free(&o);
+	ck_assert(parse(&o, "analyze", ARGV("a.pcap")));
+	ck_assert(o.bin_s == 1.0 && !o.bin_start_set && !o.svg && o.nlabels == 0 && o.chart_flow == 0);
+	pt_options_free(&o);
+	rejects("analyze", ARGV("--bin", "0", "a.pcap"), "--bin");
+	rejects("analyze", ARGV("--bin", "-1", "a.pcap"), "--bin");
+	rejects("analyze", ARGV("--bin", "0.0000001", "a.pcap"), "--bin");
+	rejects("analyze", ARGV("--bin-start", "soon", "a.pcap"), "--bin-start");
+	rejects("analyze", ARGV("--chart-flow", "0", "a.pcap"), "--chart-flow");
+	rejects("analyze", ARGV("--label", "", "a.pcap"), "--label");
+	rejects("decode", ARGV("--bin", "1", "a.pcap"), "--bin");
+}
+END_TEST
+
+START_TEST(test_parse_plot_and_compare)
+{
+	struct pt_options o;
+	/* Every word is a directory, existing or not: no BPF expression here. */
+	ck_assert(parse(&o, "compare", ARGV("--label", "bridge", "out-lb", "--label", "veth", "-o", "cmp", "out-hp",
+					    "no-such-dir")));
+	ck_assert_uint_eq(o.nfiles, 3);
+	ck_assert_str_eq(o.files[2], "no-such-dir");
+	ck_assert_ptr_null(o.bpf);
+	ck_assert_uint_eq(o.nlabels, 2);
+	ck_assert_str_eq(o.labels[1], "veth");
+	ck_assert(o.outdir_given);
+	ck_assert_str_eq(o.outdir, "cmp");
+	pt_options_free(&o);
+	ck_assert(parse(&o, "plot", ARGV("--svg", "--gnuplot", "/opt/gnuplot", "out")));
+	ck_assert(o.svg);
+	ck_assert_str_eq(o.gnuplot, "/opt/gnuplot");
+	ck_assert_uint_eq(o.nfiles, 1);
+	pt_options_free(&o);
+	rejects("plot", ARGV("--bin", "1", "out"), "--bin");
+	rejects("plot", ARGV("-o", "x", "out"), "-o");
+	rejects("compare", ARGV("--window", "1", "out"), "--window");
+}
+END_TEST
+
 Suite *pt_cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -416,6 +467,8 @@ Suite *pt_cli_suite(void)
 	tcase_add_test(tc, test_parse_directory_word);
 	tcase_add_test(tc, test_parse_option_after_bpf);
 	tcase_add_test(tc, test_parse_filter_and_positional_bpf);
+	tcase_add_test(tc, test_parse_chart_options);
+	tcase_add_test(tc, test_parse_plot_and_compare);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("points");
 	tcase_add_test(tc, test_name_for_file);

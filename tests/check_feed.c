@@ -58,6 +58,12 @@ void feed_digest(struct pt_digest *g, const struct feed_pkt *p)
 		g->tcp_hdr_len = 20;
 		if (g->tcp_flags & 0x02)
 			g->tcp_mss = p->tcp_mss;
+		g->tcp_ack = p->tcp_ack;
+	}
+	if (proto == 1 && !p->icmp_mtu) {
+		g->icmp_echo = true;
+		g->icmp_echo_reply = p->icmp_reply;
+		g->icmp_seq = p->icmp_seq;
 	}
 	if (p->icmp_mtu) {
 		g->icmp_mtu = p->icmp_mtu;
@@ -82,7 +88,8 @@ void feed_digest(struct pt_digest *g, const struct feed_pkt *p)
 		g->kind = PT_DG_WHOLE;
 		/* What the fingerprint hashes is the same at every point: ID, sizes, the payload. */
 		g->fingerprint = (uint64_t)p->ip_id << 48 ^ (uint64_t)ip_len << 32 ^ p->tag * 0x9e3779b97f4a7c15ull ^
-				 (uint64_t)proto << 40 ^ (uint64_t)p->icmp_mtu << 16 ^ p->tcp_seq;
+				 (uint64_t)proto << 40 ^ (uint64_t)p->icmp_mtu << 16 ^ p->tcp_seq ^ (uint64_t)p->icmp_seq << 24 ^
+				 (uint64_t)p->icmp_reply << 63;
 		if (!p->df)
 			g->dg_key = (uint64_t)src << 32 ^ dst ^ (uint64_t)p->ip_id << 16 ^ proto;
 	}

@@ -27,6 +27,9 @@ struct feed_pkt {
 	uint16_t tcp_mss;    /* announced in a SYN */
 	uint64_t tag;        /* what tells otherwise equal packets apart (the payload) */
 	uint32_t tunnel;     /* bytes of outer headers: a VXLAN underlay capture when > 0 */
+	uint32_t tcp_ack;    /* TCP: the acknowledgment number (with ACK, the default flags) */
+	bool icmp_reply;     /* ICMP (proto 1): an echo reply, else a request; sport is the identifier */
+	uint16_t icmp_seq;
 	uint32_t icmp_mtu;   /* an ICMP frag-needed quoting src > dst (of the quoted flow below) */
 	uint32_t quoted_src, quoted_dst;
 	uint16_t quoted_sport, quoted_dport;

@@ -425,4 +425,4 @@ Suite *pt_output_suite(void)
 	return s;
 }
 
-PT_CHECK_MAIN(pt_output_suite, pt_csv_suite)
+PT_CHECK_MAIN(pt_output_suite, pt_csv_suite, pt_charts_suite)

@@ -26,8 +26,10 @@ Suite *pt_match_suite(void);    /* check_match */
 Suite *pt_analysis_suite(void); /* check_analysis */
 Suite *pt_mtu_suite(void);
 Suite *pt_roles_suite(void);
+Suite *pt_series_suite(void);
 Suite *pt_output_suite(void);   /* check_output */
 Suite *pt_csv_suite(void);
+Suite *pt_charts_suite(void);
 Suite *pt_cli_suite(void);      /* check_cli */
 
 /* ---- frame builder: headers appended outermost first, lengths patched by fb_done ---- */

@@ -16,6 +16,8 @@
  *   frag      fragmentation findings
  *   encap     encapsulation overhead findings
  *   limits    bounds the pass reached
+ *   throughput  per point and flow per time bin; sizes and bytes per point
+ *   rtt       round trips at each point, and the main ones split into hops
  *
  * Who may write what: the points' roles and clocks belong to roles and clock,
  * paths to order, hops to hops, the ICMP table to icmp; every module may add
@@ -27,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/series.h"
 #include "match/match.h"
 #include "model/finding.h"
 #include "model/point.h"
@@ -35,6 +38,9 @@ struct pt_analysis_config {
 	int64_t window_ns, reorder_ns, dup_ns;
 	long reference;      /* the point whose clock is true; -1: the first hop */
 	bool no_auto_offset; /* do not estimate clock offsets */
+	int64_t bin_ns;      /* throughput time bins; 0: 1 s */
+	bool bin_start_set;  /* bins start at bin_start_ns, else at the first packet */
+	int64_t bin_start_ns;
 };
 
 /* The order of one flow's capture points (owner: order). */
@@ -49,6 +55,7 @@ struct pt_hop {
 	uint32_t from, to;
 	uint64_t matched, lost;
 	double min_us, p50_us, p90_us, p99_us, max_us;
+	double p25_us, p75_us; /* the box of a box plot */
 	uint64_t negative; /* corrected deltas below zero */
 	uint32_t lost_min_len, lost_max_len;
 	uint64_t lost_sized; /* lost packets whose wire size is known (not super-frame estimates) */
@@ -100,6 +107,8 @@ struct pt_analysis {
 	struct pt_flow **by_pair;  /* flows sorted by (version, src, dst) (owner: order) */
 	struct pt_hops hops;       /* owner: hops */
 	struct pt_icmp_mtus icmp;  /* owner: icmp */
+	struct pt_throughput *tput; /* owner: throughput (analysis/series.h); NULL before the first packet */
+	struct pt_rtt *rtt;        /* owner: rtt */
 	size_t packet_hooks[16];   /* modules with a packet hook, in table order */
 	size_t npacket_hooks;
 };

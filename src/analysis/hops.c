@@ -33,7 +33,7 @@ static int64_t *corrected_sample(const struct pt_analysis *a, const struct pt_fl
 		int64_t c = corr;
 		if (drifting) {
 			/* Two clocks drifting apart: each packet corrected at its own time. */
-			int64_t t = p->first_ts + (int64_t)p->sample_ms[i] * 1000000;
+			int64_t t = p->ts_base + (int64_t)llround((double)p->sample_dt[i] * 1e9);
 			c = (int64_t)llround((pt_point_offset_at(ph, t) - pt_point_offset_at(pl, t)) * 1e9);
 		}
 		v[i] = sign * (p->samples[i] - c);
@@ -107,7 +107,7 @@ static void hop_init(struct pt_hop *h, uint32_t flow_id, unsigned pa, unsigned p
 	h->from = pa;
 	h->to = pb;
 	h->lost_min_len = h->lost_sized_min = UINT32_MAX;
-	h->min_us = h->max_us = h->p50_us = h->p90_us = h->p99_us = NAN;
+	h->min_us = h->max_us = h->p50_us = h->p90_us = h->p99_us = h->p25_us = h->p75_us = NAN;
 }
 
 /* Counts the packets of a path signature as lost on the hop. */
@@ -163,7 +163,9 @@ static void flow_hops(struct pt_analysis *a, const struct pt_flow *f, const stru
 		if (v) {
 			h0.min_us = (double)mn / 1e3;
 			h0.max_us = (double)mx / 1e3;
+			h0.p25_us = pt_quantile(v, n, 0.25) / 1e3;
 			h0.p50_us = pt_quantile(v, n, 0.50) / 1e3;
+			h0.p75_us = pt_quantile(v, n, 0.75) / 1e3;
 			h0.p90_us = pt_quantile(v, n, 0.90) / 1e3;
 			h0.p99_us = pt_quantile(v, n, 0.99) / 1e3;
 			/* A microsecond file truncates its stamps: less than 1 us early is on time. */

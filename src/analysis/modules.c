@@ -18,6 +18,8 @@ const struct pt_module pt_modules[] = {
 	{ "frag", NULL, pt_frag_done, NULL },
 	{ "encap", NULL, pt_encap_done, NULL },
 	{ "limits", NULL, pt_limits_done, NULL },
+	{ "throughput", pt_throughput_packet, pt_throughput_done, pt_throughput_free },
+	{ "rtt", pt_rtt_packet, pt_rtt_done, pt_rtt_free },
 };
 
 const size_t pt_nmodules = sizeof pt_modules / sizeof pt_modules[0];

@@ -15,6 +15,7 @@
 #include "cli/prepass.h"
 #include "output/explain.h"
 #include "output/report.h"
+#include "output/series-out.h"
 
 static int explain(const struct pt_options *o, pt_report_fn report)
 {
@@ -82,11 +83,55 @@ static void note_clock_glitches(struct pt_points *points, const struct pt_capset
 	}
 }
 
-static int write_outputs(const struct pt_analysis *a, const struct pt_options *o, pt_report_fn report)
+/* The capture set's name for titles: --label, else the one directory all
+ * inputs are in (samples/delay/ *.pcap is "delay"), else the output
+ * directory's. Written into buf. */
+static void capture_set_label(const struct pt_options *o, const struct pt_inputs *in, char *buf, size_t size)
+{
+	if (o->nlabels) {
+		snprintf(buf, size, "%s", o->labels[o->nlabels - 1]);
+		return;
+	}
+	char common[4096] = "";
+	bool same = in->n > 0;
+	for (size_t i = 0; i < in->n && same; i++) {
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", in->paths[i]);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			snprintf(dir, sizeof dir, ".");
+		if (i == 0)
+			snprintf(common, sizeof common, "%s", dir);
+		else
+			same = strcmp(common, dir) == 0;
+	}
+	const char *from = same && strcmp(common, ".") != 0 && common[0] ? common : o->outdir;
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", from);
+	size_t n = strlen(tmp);
+	while (n > 1 && tmp[n - 1] == '/')
+		tmp[--n] = '\0';
+	const char *base = strrchr(tmp, '/');
+	snprintf(buf, size, "%s", base ? base + 1 : tmp);
+}
+
+static int write_outputs(const struct pt_analysis *a, const struct pt_options *o, const char *label,
+			 pt_report_fn report)
 {
 	char err[PT_ERRBUF_SIZE];
 	int rc = PT_EXIT_OK;
-	if (pt_report_write(a, o->outdir, err, sizeof err) != 0) {
+	struct pt_chart_pick pick;
+	struct pt_chart_opts co = { .label = label, .svg = o->svg, .flow = o->chart_flow };
+	pt_chart_pick(a, &co, &pick);
+	if (o->chart_flow && pick.main_flow != o->chart_flow) {
+		snprintf(err, sizeof err, "--chart-flow %u: no such flow with packets (flows.csv lists them); charting flow %u",
+			 o->chart_flow, pick.main_flow);
+		report(err);
+	}
+	if (pt_report_write(a, o->outdir, err, sizeof err) != 0 ||
+	    pt_series_write(a, &pick, &co, o->outdir, err, sizeof err) != 0) {
 		report(err);
 		rc = PT_EXIT_OUTPUT;
 	}
@@ -102,12 +147,20 @@ static int write_outputs(const struct pt_analysis *a, const struct pt_options *o
 		return rc;
 	printf("\nwritten to %s/\n", o->outdir);
 	if (!o->no_plots) {
-		char note[512];
-		if (pt_plot_write(a, o->outdir, o->gnuplot, note, sizeof note) != 0) {
+		char note[1024];
+		unsigned n;
+		if (pt_charts_write(a, &pick, &co, o->outdir, err, sizeof err) != 0) {
+			report(err);
+			return PT_EXIT_OUTPUT;
+		}
+		if (pt_charts_render(o->outdir, o->gnuplot, NULL, &n, note, sizeof note) != 0) {
 			report(note);
 			rc = PT_EXIT_OUTPUT;
 		} else if (note[0]) {
-			printf("%s\n", note);
+			report(note); /* gnuplot missing: a warning, the scripts and CSV files are there */
+		} else if (n) {
+			printf("charts: %u in %s/ (PNG and PDF%s; edit a .gp or CSV file, then: pathtrace plot %s)\n", n,
+			       o->outdir, o->svg ? ", SVG" : "", o->outdir);
 		}
 	}
 	return rc;
@@ -154,6 +207,9 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 		.reorder_ns = (int64_t)llround(o->reorder_s * 1e9),
 		.dup_ns = 500000,
 		.no_auto_offset = o->no_auto_offset,
+		.bin_ns = (int64_t)llround(o->bin_s * 1e9),
+		.bin_start_set = o->bin_start_set,
+		.bin_start_ns = (int64_t)llround(o->bin_start_s * 1e9),
 	};
 	if (!pt_cli_sync_points(&points, cs)) {
 		report("out of memory");
@@ -180,7 +236,9 @@ int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report)
 	note_clock_glitches(&points, cs);
 	pt_analysis_finish(a);
 	if (points.n) {
-		int out = write_outputs(a, o, report);
+		char label[256];
+		capture_set_label(o, &in, label, sizeof label);
+		int out = write_outputs(a, o, label, report);
 		if (out != PT_EXIT_OK)
 			rc = out;
 	}

@@ -9,5 +9,7 @@ typedef void (*pt_report_fn)(const char *message);
 
 int pt_cmd_decode(const struct pt_options *o, pt_report_fn report);
 int pt_cmd_analyze(const struct pt_options *o, pt_report_fn report);
+int pt_cmd_plot(const struct pt_options *o, pt_report_fn report);
+int pt_cmd_compare(const struct pt_options *o, pt_report_fn report);
 
 #endif

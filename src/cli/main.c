@@ -17,29 +17,42 @@ static void report(const char *message)
 }
 
 /* What follows a mistake: one line, not the whole help. */
-static const char usage_line[] = "usage: pathtrace analyze|decode [options] CAPTURE... (pathtrace help)\n";
+static const char usage_line[] = "usage: pathtrace analyze|decode|plot|compare [options] ... (pathtrace help)\n";
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: pathtrace analyze [options] CAPTURE... [BPF-EXPRESSION]\n"
 		"       pathtrace decode  [options] CAPTURE... [BPF-EXPRESSION]\n"
+		"       pathtrace plot    [options] DIR...\n"
+		"       pathtrace compare [--label NAME]... [options] DIR...\n"
 		"       pathtrace version | help [COMMAND] | COMMAND --help\n"
 		"\n"
 		"analyze  find each packet at every capture point: paths, per-hop latency,\n"
 		"         drops, clock offsets, MTU and encapsulation findings (CSV + charts)\n"
 		"decode   one line per packet: capture point, time, lengths, layer stack, flow\n"
+		"plot     render the charts of an analysis again, after editing a .gp or CSV file\n"
+		"compare  analyses side by side: the table of a comparative study and its charts\n"
 		"\nexit status: 0 ok, 1 some input could not be read, 2 usage, 3 output not written\n");
+}
+
+/* plot and compare read analyses (directories), the others captures. */
+static bool takes_dirs(const char *cmd)
+{
+	return strcmp(cmd, "plot") == 0 || strcmp(cmd, "compare") == 0;
 }
 
 static bool is_command(const char *cmd)
 {
-	return strcmp(cmd, "decode") == 0 || strcmp(cmd, "analyze") == 0;
+	return strcmp(cmd, "decode") == 0 || strcmp(cmd, "analyze") == 0 || takes_dirs(cmd);
 }
 
 static void command_usage(const char *cmd)
 {
-	printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
+	if (takes_dirs(cmd))
+		printf("usage: pathtrace %s [options] DIR...\n\noptions:\n", cmd);
+	else
+		printf("usage: pathtrace %s [options] CAPTURE... [BPF-EXPRESSION]\n\noptions:\n", cmd);
 	pt_options_usage(cmd, stdout);
 }
 
@@ -89,7 +102,9 @@ int main(int argc, char **argv)
 		return PT_EXIT_USAGE;
 	}
 	if (o.nfiles == 0 && !o.explain) {
-		if (o.filter_start) {
+		if (takes_dirs(cmd)) {
+			report("no directory given");
+		} else if (o.filter_start) {
 			/* The first word that is not a capture starts the filter: say which it was. */
 			char why[600];
 			snprintf(why, sizeof why, "no capture files given: \"%.200s\" is not a file or directory here, and "
@@ -102,7 +117,10 @@ int main(int argc, char **argv)
 		pt_options_free(&o);
 		return PT_EXIT_USAGE;
 	}
-	int rc = strcmp(cmd, "decode") == 0 ? pt_cmd_decode(&o, report) : pt_cmd_analyze(&o, report);
+	int rc = strcmp(cmd, "decode") == 0    ? pt_cmd_decode(&o, report)
+		 : strcmp(cmd, "plot") == 0    ? pt_cmd_plot(&o, report)
+		 : strcmp(cmd, "compare") == 0 ? pt_cmd_compare(&o, report)
+					       : pt_cmd_analyze(&o, report);
 	pt_options_free(&o);
 	return rc;
 }

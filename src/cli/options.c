@@ -16,11 +16,13 @@ enum opt_id {
 	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_GUE_PORT, O_MPLS_UDP_PORT,
 	O_FILTER, O_INNER,
 	O_OUT, O_WINDOW, O_REORDER, O_NAME, O_CLOCK_OFFSET, O_REFERENCE, O_EXPLAIN, O_NO_PLOTS,
-	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE, O_VERBOSE, O_COLOR,
+	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE, O_VERBOSE, O_COLOR, O_BIN, O_BIN_START, O_LABEL, O_SVG, O_CHART_FLOW,
 };
 
 #define CMD_DECODE 1
 #define CMD_ANALYZE 2
+#define CMD_PLOT 4
+#define CMD_COMPARE 8
 
 static const struct opt {
 	const char *name;
@@ -46,7 +48,8 @@ static const struct opt {
 	  "decode UDP PORT as GUE (Linux fou/gue; it has no default port)" },
 	{ "mpls-udp-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_MPLS_UDP_PORT,
 	  "also decode UDP PORT as MPLS over UDP (6635 is by default)" },
-	{ "output", 'o', "DIR", CMD_ANALYZE, O_OUT, "write CSV, summary and charts to DIR (pathtrace-out)" },
+	{ "output", 'o', "DIR", CMD_ANALYZE | CMD_COMPARE, O_OUT,
+	  "write CSV, summary and charts to DIR (analyze: pathtrace-out, compare: pathtrace-compare)" },
 	{ "window", 'w', "SECONDS", CMD_ANALYZE, O_WINDOW,
 	  "how long a packet may take between points before it counts as lost (1.0)" },
 	{ "reorder", 0, "SECONDS", CMD_ANALYZE, O_REORDER,
@@ -60,12 +63,22 @@ static const struct opt {
 	{ "reference", 0, "POINT", CMD_ANALYZE, O_REFERENCE, "the point whose clock is true (first file)" },
 	{ "no-auto-offset", 0, NULL, CMD_ANALYZE, O_NO_AUTO_OFFSET, "do not estimate clock offsets" },
 	{ "explain", 0, "NAME", CMD_ANALYZE, O_EXPLAIN, "print what finding NAME means and exit (list: every name)" },
-	{ "no-plots", 0, NULL, CMD_ANALYZE, O_NO_PLOTS, "write no gnuplot scripts or charts" },
+	{ "bin", 0, "SECONDS", CMD_ANALYZE, O_BIN,
+	  "throughput time bins, as iperf -i (1; 0.1 and finer allowed)" },
+	{ "bin-start", 0, "SECONDS", CMD_ANALYZE, O_BIN_START,
+	  "start the bins at this time (epoch seconds, as in the CSV files; default: the first packet)" },
+	{ "label", 0, "NAME", CMD_ANALYZE | CMD_COMPARE, O_LABEL,
+	  "name of the capture set in titles (analyze); of each DIR in turn (compare)" },
+	{ "chart-flow", 0, "FLOW_ID", CMD_ANALYZE, O_CHART_FLOW,
+	  "the flow the throughput and latency charts follow (flows.csv; default: the most goodput)" },
+	{ "svg", 0, NULL, CMD_ANALYZE | CMD_PLOT | CMD_COMPARE, O_SVG, "charts also as SVG (PNG and PDF always)" },
+	{ "no-plots", 0, NULL, CMD_ANALYZE | CMD_COMPARE, O_NO_PLOTS, "write no gnuplot scripts or charts" },
 	{ "verbose", 'v', NULL, CMD_ANALYZE, O_VERBOSE,
 	  "print the whole summary (points, every flow's paths, hops, all findings), not only the verdict" },
 	{ "color", 0, "WHEN", CMD_ANALYZE, O_COLOR, "colour the verdict: auto (on a terminal, unless NO_COLOR is set), "
 						   "always or never" },
-	{ "gnuplot", 0, "PATH", CMD_ANALYZE, O_GNUPLOT, "gnuplot to render charts with (found on PATH)" },
+	{ "gnuplot", 0, "PATH", CMD_ANALYZE | CMD_PLOT | CMD_COMPARE, O_GNUPLOT,
+	  "gnuplot to render charts with (found on PATH)" },
 };
 
 static int command_bit(const char *c)
@@ -74,6 +87,10 @@ static int command_bit(const char *c)
 		return CMD_DECODE;
 	if (strcmp(c, "analyze") == 0)
 		return CMD_ANALYZE;
+	if (strcmp(c, "plot") == 0)
+		return CMD_PLOT;
+	if (strcmp(c, "compare") == 0)
+		return CMD_COMPARE;
 	return 0;
 }
 
@@ -84,6 +101,7 @@ void pt_options_init(struct pt_options *o)
 	o->outdir = "pathtrace-out";
 	o->window_s = 1.0;
 	o->reorder_s = 0.005;
+	o->bin_s = 1.0;
 }
 
 void pt_options_free(struct pt_options *o)
@@ -98,9 +116,11 @@ void pt_options_free(struct pt_options *o)
 	free(o->files);
 	free(o->bpf);
 	free(o->inner_bpf);
+	free(o->labels);
 	o->files = NULL;
 	o->bpf = NULL;
 	o->inner_bpf = NULL;
+	o->labels = NULL;
 }
 
 void pt_options_usage(const char *command, void *fpv)
@@ -265,6 +285,7 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 	}
 	case O_OUT:
 		o->outdir = arg;
+		o->outdir_given = true;
 		return true;
 	case O_WINDOW:
 	case O_REORDER:
@@ -323,6 +344,48 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 	case O_GNUPLOT:
 		o->gnuplot = arg;
 		return true;
+	case O_BIN:
+		/* A bin holds whole nanoseconds; below a microsecond every bin is one packet. */
+		if (!parse_seconds(arg, &o->bin_s, false) || o->bin_s < 1e-6 || o->bin_s > 86400) {
+			snprintf(err, errlen, "--bin needs seconds between 0.000001 and 86400, not \"%s\"", arg);
+			return false;
+		}
+		return true;
+	case O_BIN_START:
+		if (!parse_seconds(arg, &o->bin_start_s, true)) {
+			snprintf(err, errlen, "--bin-start needs a time in seconds, not \"%s\"", arg);
+			return false;
+		}
+		o->bin_start_set = true;
+		return true;
+	case O_LABEL: {
+		if (!*arg) {
+			snprintf(err, errlen, "--label needs a name");
+			return false;
+		}
+		const char **v = realloc(o->labels, (o->nlabels + 1) * sizeof *v);
+		if (!v) {
+			snprintf(err, errlen, "out of memory");
+			return false;
+		}
+		o->labels = v;
+		o->labels[o->nlabels++] = arg;
+		return true;
+	}
+	case O_SVG:
+		o->svg = true;
+		return true;
+	case O_CHART_FLOW: {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(arg, &end, 10);
+		if (errno || *end || end == arg || v == 0 || v > UINT32_MAX) {
+			snprintf(err, errlen, "--chart-flow needs a flow id (flows.csv), not \"%s\"", arg);
+			return false;
+		}
+		o->chart_flow = (unsigned)v;
+		return true;
+	}
 	}
 	return false;
 }
@@ -382,7 +445,8 @@ bool pt_options_parse(struct pt_options *o, int argc, const char *const *argv, c
 			continue;
 		}
 		/* Files first; the first word that is not a capture starts the BPF expression. */
-		if (!in_expression && looks_like_capture(a)) {
+		/* plot and compare take directories only, and no filter. */
+		if (!in_expression && ((bit & (CMD_PLOT | CMD_COMPARE)) || looks_like_capture(a))) {
 			o->files[o->nfiles++] = a;
 			continue;
 		}

@@ -44,6 +44,7 @@ struct pt_options {
 
 	/* analyze */
 	const char *outdir;
+	bool outdir_given;
 	double window_s;
 	double reorder_s;
 	struct pt_assigns names, offsets, roles;
@@ -54,6 +55,13 @@ struct pt_options {
 	enum { PT_COLOR_AUTO, PT_COLOR_ALWAYS, PT_COLOR_NEVER } color;
 	bool no_auto_offset;
 	const char *gnuplot;
+	double bin_s;             /* throughput bins (1 s) */
+	bool bin_start_set;
+	double bin_start_s;       /* bins start here (epoch seconds), else at the first packet */
+	bool svg;                 /* charts also as SVG */
+	unsigned chart_flow;      /* the flow the charts follow; 0: the one with the most goodput */
+	const char **labels;      /* --label: analyze's capture-set name; compare's, one per directory */
+	unsigned nlabels;
 };
 
 void pt_options_init(struct pt_options *o);

@@ -165,6 +165,12 @@ void pt_digest_make(struct pt_digest *g, const struct pt_decoded *d, const uint8
 		g->tcp_hdr_len = d->tcp.hdr_len;
 		if (d->tcp.flags & 0x02)
 			g->tcp_mss = d->tcp.mss;
+		g->tcp_ack = d->tcp.ack;
+	}
+	if ((d->l4_proto == PT_P_ICMP || d->l4_proto == PT_P_ICMPV6) && d->icmp.is_echo) {
+		g->icmp_echo = true;
+		g->icmp_echo_reply = d->icmp.type == 0 || d->icmp.type == 129;
+		g->icmp_seq = d->icmp.echo_seq;
 	}
 	if ((d->l4_proto == PT_P_ICMP || d->l4_proto == PT_P_ICMPV6) && d->icmp.mtu) {
 		g->icmp_mtu = d->icmp.mtu;

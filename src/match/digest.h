@@ -58,6 +58,10 @@ struct pt_digest {
 	uint32_t tcp_seq;
 	uint8_t tcp_flags, tcp_hdr_len;
 	uint16_t tcp_mss;       /* announced in a SYN, else 0 */
+	uint32_t tcp_ack;       /* with ACK in tcp_flags: a round trip ends here (analysis/rtt.c) */
+	/* ICMP/ICMPv6 echo request or reply: the round trip ping measures */
+	bool icmp_echo, icmp_echo_reply;
+	uint16_t icmp_seq;
 	uint64_t fingerprint;   /* PT_DG_WHOLE */
 	uint64_t dg_key;        /* fragments, and whole IPv4 packets that may be fragmented later */
 	uint32_t icmp_mtu;      /* an ICMP fragmentation-needed / Packet Too Big: the MTU it gives */

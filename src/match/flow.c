@@ -21,7 +21,7 @@ void pt_flows_free(struct pt_flows *t)
 		struct pt_flow *f = t->all[i];
 		for (uint32_t k = 0; k < f->npairs; k++) {
 			free(f->pairs[k].samples);
-			free(f->pairs[k].sample_ms);
+			free(f->pairs[k].sample_dt);
 			free(f->pairs[k].trend);
 		}
 		free(f->pairs);
@@ -212,28 +212,29 @@ void pt_flow_add_pair(struct pt_flow *f, uint32_t *rng, unsigned pa, int64_t ta,
 		p->min = d;
 	if (d > p->max)
 		p->max = d;
-	int64_t ms = ta > p->first_ts ? (ta - p->first_ts) / 1000000 : 0;
-	uint32_t at = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 	/* Reservoir sampling keeps the quantiles honest with bounded memory. */
 	if (p->nsamples < PT_PAIR_RESERVOIR) {
 		if (p->nsamples == p->cap) {
 			uint32_t cap = p->cap ? p->cap * 2 : 16;
 			int64_t *s = realloc(p->samples, cap * sizeof *s);
-			if (s)
-				p->samples = s;
-			uint32_t *m = s ? realloc(p->sample_ms, cap * sizeof *m) : NULL;
-			if (!m)
+			if (!s)
 				return;
-			p->sample_ms = m;
+			p->samples = s;
+			float *t = realloc(p->sample_dt, cap * sizeof *t);
+			if (!t)
+				return;
+			p->sample_dt = t;
 			p->cap = cap;
 		}
-		p->sample_ms[p->nsamples] = at;
+		if (p->nsamples == 0)
+			p->ts_base = ta;
+		p->sample_dt[p->nsamples] = (float)((double)(ta - p->ts_base) / 1e9);
 		p->samples[p->nsamples++] = d;
 	} else {
 		uint64_t r = ((uint64_t)pt_rand32(rng) << 32 | pt_rand32(rng)) % p->count;
 		if (r < PT_PAIR_RESERVOIR) {
 			p->samples[r] = d;
-			p->sample_ms[r] = at;
+			p->sample_dt[r] = (float)((double)(ta - p->ts_base) / 1e9);
 		}
 	}
 }

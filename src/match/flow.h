@@ -30,7 +30,11 @@ struct pt_pair {
 	int64_t min, max;
 	int64_t first_ts;           /* t_a of the first packet */
 	int64_t *samples;
-	uint32_t *sample_ms;        /* each sample's t_a, milliseconds after first_ts: a drifting clock's correction */
+	/* When samples[i]'s packet passed a: t_a - ts_base, in seconds (latency
+	 * over time, analysis/hop-samples.c; a float keeps the reservoir small,
+	 * 0.2 ms apart an hour into the capture). */
+	float *sample_dt;
+	int64_t ts_base;
 	uint32_t nsamples, cap;
 	struct pt_pair_trend *trend; /* once the pair spans a second or more */
 };

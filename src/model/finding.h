@@ -33,6 +33,9 @@ enum pt_finding_id {
 	PT_F_LIMIT_ICMP_MESSAGES,   /* limit.icmp_messages */
 	PT_F_LIMIT_IDENTICAL,       /* limit.identical_in_flight */
 	PT_F_LIMIT_MEMORY,          /* limit.memory */
+	PT_F_LIMIT_RTT_PENDING,     /* limit.rtt_pending */
+	PT_F_LIMIT_SERIES_BIN,      /* limit.series_bin */
+	PT_F_LIMIT_SERIES_FLOWS,    /* limit.series_flows */
 	PT_F_LOSS_HOP,              /* loss.hop */
 	PT_F_MTU_ICMP_FRAG_NEEDED,  /* mtu.icmp_frag_needed */
 	PT_F_MTU_ICMPV6_PTB,        /* mtu.icmpv6_packet_too_big */

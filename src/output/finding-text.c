@@ -451,6 +451,39 @@ static void limit_memory(const struct pt_analysis *a, const struct pt_finding *f
 	FMT(t, advice, "give pathtrace more memory, analyse fewer captures at once, or shorten --window");
 }
 
+static void limit_rtt_pending(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	(void)a;
+	FMT(t, value, "%" PRIu64, f->u.limit.count);
+	FMT(t, evidence,
+	    "%" PRIu64 " ICMP echo requests were forgotten before their reply came: more than %" PRIu64
+	    " were waiting at once, so their round trips are not in rtt.csv",
+	    f->u.limit.count, f->u.limit.bound);
+	FMT(t, advice, "the round trips kept are a fair sample; split the captures by time for all of them");
+}
+
+static void limit_series_bin(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	(void)a;
+	FMT(t, value, "%" PRIu64, f->u.limit.count);
+	FMT(t, evidence,
+	    "throughput.csv has %" PRIu64 " ms bins, not the %" PRIu64 " ms asked: at that width the series of "
+	    "every point and flow would not fit the memory they may take",
+	    f->u.limit.count, f->u.limit.bound);
+	FMT(t, advice, "analyse a shorter stretch of time (a BPF filter or shorter captures) for finer bins");
+}
+
+static void limit_series_flows(const struct pt_analysis *a, const struct pt_finding *f, struct pt_finding_text *t)
+{
+	(void)a;
+	FMT(t, value, "%" PRIu64, f->u.limit.count);
+	FMT(t, evidence,
+	    "%" PRIu64 " flows are summed, for all or part of their time, in the \"other\" rows of throughput.csv: "
+	    "only %" PRIu64 " flows have series of their own (the largest, as the pass saw them)",
+	    f->u.limit.count, f->u.limit.bound);
+	FMT(t, advice, "a BPF filter keeps the flows you chart; flows.csv and hops.csv have every flow");
+}
+
 static const struct {
 	const char *name;
 	format_fn format;
@@ -470,6 +503,9 @@ static const struct {
 	[PT_F_LIMIT_ICMP_MESSAGES] = { "limit.icmp_messages", limit_icmp },
 	[PT_F_LIMIT_IDENTICAL] = { "limit.identical_in_flight", limit_identical },
 	[PT_F_LIMIT_MEMORY] = { "limit.memory", limit_memory },
+	[PT_F_LIMIT_RTT_PENDING] = { "limit.rtt_pending", limit_rtt_pending },
+	[PT_F_LIMIT_SERIES_BIN] = { "limit.series_bin", limit_series_bin },
+	[PT_F_LIMIT_SERIES_FLOWS] = { "limit.series_flows", limit_series_flows },
 	[PT_F_LOSS_HOP] = { "loss.hop", loss_hop },
 	[PT_F_MTU_ICMP_FRAG_NEEDED] = { "mtu.icmp_frag_needed", mtu_icmp },
 	[PT_F_MTU_ICMPV6_PTB] = { "mtu.icmpv6_packet_too_big", mtu_icmp },

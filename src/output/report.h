@@ -20,10 +20,6 @@ struct pt_summary_style {
 	const char *outdir; /* where summary.txt is, for the pointer at the end */
 };
 void pt_report_summary(const struct pt_analysis *a, FILE *fp, const struct pt_summary_style *style);
-/* Writes the chart scripts into dir and renders them with gnuplot (NULL:
- * $PATHTRACE_GNUPLOT, else gnuplot on PATH). 0 with what happened in note, or
- * -1 when a script could not be written or gnuplot failed. */
-int pt_plot_write(const struct pt_analysis *a, const char *dir, const char *gnuplot, char *note, size_t notelen);
 
 /* A flow's distinct paths (signatures merged by the points seen), most
  * common first. An array of *n to free, or NULL. */

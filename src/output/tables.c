@@ -212,7 +212,7 @@ bool pt_write_hops(const struct pt_analysis *a, const char *path)
 {
 	static const char *const cols[] = { "flow_id", "hop", "from_point", "to_point", "matched", "lost",
 					    "lat_min_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_max_us",
-					    "negative" };
+					    "negative", "lat_p25_us", "lat_p75_us" };
 	struct pt_csv c;
 	if (!pt_csv_open(&c, path, cols, sizeof cols / sizeof cols[0]))
 		return false;
@@ -236,6 +236,8 @@ bool pt_write_hops(const struct pt_analysis *a, const char *path)
 		pt_csv_f(&c, h->p99_us, 3);
 		pt_csv_f(&c, h->max_us, 3);
 		pt_csv_u64(&c, h->negative);
+		pt_csv_f(&c, h->p25_us, 3);
+		pt_csv_f(&c, h->p75_us, 3);
 		pt_csv_end_row(&c);
 	}
 	return pt_csv_close(&c);

@@ -9,7 +9,16 @@
 #
 # Needs root and `ip netns`; exits 77 (automake SKIP) otherwise.
 # Environment: PTL_TCP_BYTES (iperf3 TCP -n, default 32K), PTL_BUILD (where
-# tap-delay is compiled; default a temp dir removed on exit).
+# tap-delay is compiled; default a temp dir removed on exit). For throughput
+# studies: PTL_TCP_SECONDS (iperf3 TCP -t instead of -n), PTL_TCP_RATE
+# (iperf3 -b), PTL_SNAPLEN (tcpdump -s: headers only, so that tcpdump keeps up
+# with Gbit/s); the iperf3 reports (--json) are then kept as
+# OUTDIR/iperf3-<port>-client.json and -server.json.
+#
+# `lab.sh truth OUTDIR` (not among the samples): paced iperf3 TCP for
+# PTL_TRUTH_SECONDS (6) at PTL_TRUTH_RATE (100M) and 20 pings over a path
+# with PTL_TRUTH_DELAY_MS (1) each way, with iperf3's own JSON reports and
+# ping's output (-D) beside the captures, for tests/lab/test-truth.sh.
 set -euo pipefail
 
 LABDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,6 +26,7 @@ LABDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab-lib.sh"
 SCENARIOS=(linuxbridge hybridplug vxlan-1450 vxlan-mtu1500 router-frag router-frag6
 	delay clock-offset offload-on offload-off lbagent-mtu lbagent-mtu-nonf)
+EXTRA_SCENARIOS=(truth) # made on request only: not samples, not in `all`
 
 skip() { echo "lab.sh: SKIP: $*" >&2; exit 77; }
 die() { echo "lab.sh: ERROR: $*" >&2; exit 1; }
@@ -43,7 +53,7 @@ fi
 
 SCEN=$1
 OUT=$2
-case " ${SCENARIOS[*]} " in *" $SCEN "*) ;; *) die "unknown scenario $SCEN" ;; esac
+case " ${SCENARIOS[*]} ${EXTRA_SCENARIOS[*]} " in *" $SCEN "*) ;; *) die "unknown scenario $SCEN" ;; esac
 
 TCP_BYTES=${PTL_TCP_BYTES:-32K}
 PFX="ptl-$$-"                     # namespace prefix: exact, per run
@@ -143,7 +153,7 @@ cap() { # HOST IFNAME KIND [fmt=pcap|pcapng] [promisc=yes|no] [encap=...] [tsres
 	done
 	[[ $fmt == pcapng ]] && tsresol=ns
 	name="$host-$ifn"
-	local args=(-B 4096 -U -n)
+	local args=(-B 4096 -U -n ${PTL_SNAPLEN:+-s "$PTL_SNAPLEN"})
 	[[ $promisc == no ]] && args+=(-p)
 	[[ $tsresol == ns ]] && args+=(--time-stamp-precision=nano)
 	[[ -n $linktype ]] && args+=(-y "$linktype")
@@ -180,6 +190,12 @@ shift_host_clock() { # HOST OFFSET_S : shift every capture of HOST by OFFSET
 
 # ---------------------------------------------------------------- traffic
 iperf_tcp() { # HOST DST PORT CPORT BYTES [timeout_s]
+	if [[ -n ${PTL_TCP_SECONDS:-} ]]; then
+		nx "$1" timeout -s INT "$((PTL_TCP_SECONDS + ${6:-15}))" iperf3 -c "$2" -p "$3" --cport "$4" \
+			-t "$PTL_TCP_SECONDS" ${PTL_TCP_RATE:+-b "$PTL_TCP_RATE"} -l 16K --json \
+			>"$OUT/iperf3-$3-client.json" 2>"$TMP/iperf-c-$3.log"
+		return
+	fi
 	nx "$1" timeout -s INT "${6:-15}" iperf3 -c "$2" -p "$3" --cport "$4" -n "$5" -l 16K \
 		>"$TMP/iperf-c-$3.log" 2>&1
 }
@@ -690,9 +706,66 @@ sc_offload-off() {
 	write_manifest "VXLAN two hosts, offloads off (tso/gso/gro off everywhere)" off
 }
 
+# iperf3 TCP for PTL_TRUTH_SECONDS at PTL_TRUTH_RATE, and ping, each writing
+# its own report: what pathtrace's goodput bins and round trips are held to.
+# The path of the delay scenario with PTL_TRUTH_DELAY_MS (1) each way on the
+# vm1 tap: ping's clock starts in user space, before the sender's own stack
+# (25-30 us on the lab VM), which a capture at the sender's interface does
+# not see; on a path of a few ms that is well within ping's own jitter.
+sc_truth() {
+	local secs=${PTL_TRUTH_SECONDS:-6} rate=${PTL_TRUTH_RATE:-100M} ms=${PTL_TRUTH_DELAY_MS:-1} pid rpid
+	build_tap_delay
+	mkns vm1; mkns vm2; mkns cn1
+	mktap vm1 eth0 $M_VM1
+	mktap cn1 tap1 02:00:00:c1:01:01
+	veth cn1 tap2 02:00:00:c1:02:01 vm2 eth0 $M_VM2
+	mkbridge cn1 br0 02:00:00:c1:00:b0
+	enslave cn1 tap1 br0; enslave cn1 tap2 br0
+	up cn1 tap1 tap2 br0
+	addr vm1 eth0 $VM1/24; addr vm2 eth0 $VM2/24
+	up vm1 eth0; up vm2 eth0
+	"$TAPDELAY" -A "/run/netns/$(nsn vm1)" -a eth0 -B "/run/netns/$(nsn cn1)" -b tap1 -d "$ms" -t $((secs + 40)) \
+		>"$TMP/tapdelay.log" 2>"$TMP/tapdelay.err" &
+	rpid=$!
+	PIDS+=("$rpid")
+	for _ in $(seq 1 100); do grep -qs ready "$TMP/tapdelay.log" && break; sleep 0.05; done
+	grep -q ready "$TMP/tapdelay.log" || die "tap-delay did not start: $(cat "$TMP/tapdelay.err")"
+	for _ in $(seq 1 100); do
+		ip -n "$(nsn vm1)" -o link show dev eth0 | grep -q LOWER_UP && break; sleep 0.05
+	done
+	# Neighbours resolved before the captures: ping's first echo would wait for ARP.
+	nx vm1 ping -n -c 1 -W 2 $VM2 >/dev/null 2>&1 || true
+	cap vm1 eth0 tap fmt=pcapng note="real tap; tests/lab/tap-delay relays it to cn1/tap1 holding each frame $ms ms"
+	cap cn1 tap1 tap note="real tap fed by tap-delay"
+	cap cn1 br0 bridge
+	cap cn1 tap2 veth note="veth named tap2"
+	cap vm2 eth0 veth fmt=pcapng
+	nx vm1 ping -n -D -c 20 -i 0.2 -e 9001 -s 56 $VM2 >"$OUT/ping.txt" 2>&1 || true
+	ip netns exec "$(nsn vm2)" timeout $((secs + 30)) iperf3 -s -1 -B $VM2 -p 5201 --json \
+		>"$TMP/iperf3-server.json" 2>"$TMP/iperf-s-5201.log" &
+	pid=$!
+	PIDS+=("$pid")
+	for _ in $(seq 1 100); do [[ -n $(nx vm2 ss -Hltn "sport = :5201") ]] && break; sleep 0.05; done
+	nx vm1 timeout -s INT $((secs + 20)) iperf3 -c $VM2 -p 5201 --cport 40001 -t "$secs" -b "$rate" --json \
+		>"$OUT/iperf3-client.json" 2>"$TMP/iperf-c-5201.log" || die "iperf3 client failed: $(cat "$TMP/iperf-c-5201.log")"
+	wait "$pid" 2>/dev/null || true
+	cp "$TMP/iperf3-server.json" "$OUT/iperf3-server.json"
+	cap_stop
+	kill -INT "$rpid" 2>/dev/null || true
+	wait "$rpid" 2>/dev/null || true
+	local P=(vm1-eth0 cn1-tap1 cn1-br0 cn1-tap2 vm2-eth0)
+	flow ping-req icmp $VM1 9001 $VM2 "" yes 84 "ping -D -c 20 -i 0.2 -e 9001 (ping.txt)"
+	flow tcp-data tcp $VM1 40001 $VM2 5201 yes "" "iperf3 -c $VM2 -p 5201 --cport 40001 -t $secs -b $rate --json (iperf3-*.json)"
+	path ping-req "${P[@]}"; path tcp-data "${P[@]}"
+	deliver ping-req all; deliver tcp-data all
+	rec delay from=vm1-eth0 to=cn1-tap1 ms=$ms flow=ping-req
+	README_TEXT="truth: vm1 -> tap-delay ($ms ms each way) -> cn1 tap1 -> br0 -> tap2 -> vm2: 20 pings (ping -D, output in ping.txt) then iperf3 TCP for $secs s paced at $rate with --json reports from both ends (iperf3-client.json, iperf3-server.json): the tools' own numbers beside the captures."
+	write_manifest "Throughput and round trips beside iperf3's and ping's own reports" on
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$OUT"
-rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/manifest.tsv "$OUT"/README
+rm -f "$OUT"/*.pcap "$OUT"/*.pcapng "$OUT"/manifest.tsv "$OUT"/README "$OUT"/*.json "$OUT"/ping.txt
 log "building in namespaces ${PFX}*"
 "sc_$SCEN"
 log "done: $(ls "$OUT" | wc -l) files in $OUT"
