@@ -254,6 +254,39 @@ START_TEST(test_random_loss_of_the_largest_is_no_verdict)
 }
 END_TEST
 
+/* A queue drops one small packet of another flow on the same hop where the
+ * big ones die for their size: the verdict stands, the small loss stays a
+ * loss of its own. */
+START_TEST(test_small_random_loss_beside_an_mtu_drop)
+{
+	struct run r;
+	run_start(&r);
+	udp_over_vxlan(r.a, 1400, 1500);
+	for (int i = 0; i < 10; i++) {
+		struct feed_pkt p = { .point = 0, .ts = MS(5) * i + US(500), .src = A, .dst = B, .sport = 3000,
+				      .dport = 4000, .ip_id = (uint16_t)(500 + i), .ip_len = 120, .df = true };
+		feed(r.a, &p);
+		if (i != 4) {
+			p.point = 1;
+			p.ts += US(15);
+			p.tunnel = 50;
+			feed(r.a, &p);
+		}
+	}
+	pt_analysis_finish(r.a);
+	const struct pt_finding *o = only(r.a, PT_F_MTU_OVERSIZE_DROP);
+	ck_assert_uint_eq(o->u.oversize.usable, 1450);
+	ck_assert_uint_eq(o->u.oversize.lost, 10);
+	ck_assert_uint_eq(o->u.oversize.died_min, 1500);
+	size_t unexplained = 0;
+	for (size_t i = 0; i < r.a->findings.n; i++)
+		if (r.a->findings.v[i].id == PT_F_LOSS_HOP)
+			unexplained += r.a->findings.v[i].u.loss.cause == PT_LOSS_UNEXPLAINED;
+	ck_assert_uint_eq(unexplained, 1);
+	run_end(&r);
+}
+END_TEST
+
 /* Larger packets passed than died: not an MTU story, the loss stands. */
 START_TEST(test_no_verdict_when_sizes_do_not_fit)
 {
@@ -431,6 +464,7 @@ Suite *pt_mtu_suite(void)
 	tcase_add_test(tc, test_icmp_wins_over_the_tunnel);
 	tcase_add_test(tc, test_underlay_mtu_assumed);
 	tcase_add_test(tc, test_random_loss_of_the_largest_is_no_verdict);
+	tcase_add_test(tc, test_small_random_loss_beside_an_mtu_drop);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -184,14 +184,20 @@ static void oversize_findings(struct pt_analysis *a)
 		struct hop_group *x = group_of(&gs, h);
 		if (!x)
 			continue;
-		const struct pt_flow *f = pt_analysis_flow(a, h->flow_id);
 		if (h->passed_max_len > x->passed_max)
 			x->passed_max = h->passed_max_len;
-		long t = pt_tunnel_point(a, f);
+		long t = pt_tunnel_point(a, pt_analysis_flow(a, h->flow_id));
 		if (t >= 0)
 			x->tunnel = t;
-		if (!h->lost_sized)
+	}
+	/* What died larger than anything that passed: a flow's losses as small
+	 * as what passed are another story (a queue, a filter), told apart. */
+	for (size_t i = 0; i < a->hops.n; i++) {
+		const struct pt_hop *h = &a->hops.v[i];
+		struct hop_group *x = group_of(&gs, h);
+		if (!x || !h->lost_sized || h->lost_sized_min <= x->passed_max)
 			continue;
+		const struct pt_flow *f = pt_analysis_flow(a, h->flow_id);
 		if (h->lost_sized_min < x->died_min)
 			x->died_min = h->lost_sized_min;
 		if (h->lost_sized_max > x->died_max)
@@ -211,8 +217,8 @@ static void oversize_findings(struct pt_analysis *a)
 	size_t nv = 0;
 	for (size_t k = 0; v && k < gs.n; k++) {
 		const struct hop_group *x = &gs.v[k];
-		/* Something smaller must pass, and nothing that died may be as small. */
-		if (x->lost && x->passed_max && x->died_min > x->passed_max) {
+		/* Something smaller must pass. */
+		if (x->lost && x->passed_max) {
 			hop_verdict(a, x, &v[nv]);
 			nv += verdict_stands(&v[nv].o);
 		}
