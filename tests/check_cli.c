@@ -166,6 +166,13 @@ START_TEST(test_parse_tunnel_ports)
 	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 51234), PT_P_MPLS);
 	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 6635), PT_P_MPLS);
 	pt_options_free(&o);
+	/* One option for them all. */
+	ck_assert(parse(&o, "analyze", ARGV("--tunnel-port", "6080=vxlan", "--tunnel-port=7000=gue", "a.pcap")));
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 6080), PT_P_VXLAN);
+	ck_assert_int_eq(pt_decode_opts_port_proto(&o.dec, 7000), PT_P_GUE);
+	pt_options_free(&o);
+	rejects("analyze", ARGV("--tunnel-port", "6080=foo", "a.pcap"), "--tunnel-port is PORT=vxlan|geneve|gue|mpls");
+	rejects("analyze", ARGV("--tunnel-port", "6080", "a.pcap"), "--tunnel-port is PORT=");
 }
 END_TEST
 

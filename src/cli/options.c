@@ -14,7 +14,7 @@
 
 enum opt_id {
 	O_CSV, O_QUIET, O_NO_SUMMARY, O_LIMIT, O_VXLAN_PORT, O_GENEVE_PORT, O_GUE_PORT, O_MPLS_UDP_PORT,
-	O_FILTER, O_INNER,
+	O_FILTER, O_INNER, O_TUNNEL_PORT,
 	O_OUT, O_WINDOW, O_REORDER, O_NAME, O_CLOCK_OFFSET, O_REFERENCE, O_EXPLAIN, O_NO_PLOTS,
 	O_NO_AUTO_OFFSET, O_GNUPLOT, O_ROLE, O_VERBOSE, O_COLOR, O_BIN, O_BIN_START, O_LABEL, O_SVG, O_CHART_FLOW,
 };
@@ -40,6 +40,8 @@ static const struct opt {
 	  "BPF filter on the frame as captured, as tcpdump's (or give it after the files)" },
 	{ "inner", 0, "EXPR", CMD_DECODE | CMD_ANALYZE, O_INNER,
 	  "BPF filter on the innermost packet: past VLAN tags and inside VXLAN, Geneve, GRE, IP-in-IP" },
+	{ "tunnel-port", 0, "PORT=KIND", CMD_DECODE | CMD_ANALYZE, O_TUNNEL_PORT,
+	  "decode UDP PORT as KIND: vxlan, geneve, gue or mpls (the same as the four options below)" },
 	{ "vxlan-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_VXLAN_PORT,
 	  "also decode UDP PORT as VXLAN (4789 and 8472 are by default)" },
 	{ "geneve-port", 0, "PORT", CMD_DECODE | CMD_ANALYZE, O_GENEVE_PORT,
@@ -257,6 +259,25 @@ static bool apply(struct pt_options *o, const struct opt *op, const char *arg, c
 		return add_filter(&o->bpf, arg);
 	case O_INNER:
 		return add_filter(&o->inner_bpf, arg);
+	case O_TUNNEL_PORT: {
+		/* PORT=KIND: one option for every tunnel a port can carry. */
+		static const struct {
+			const char *kind;
+			enum opt_id as;
+		} kinds[] = { { "vxlan", O_VXLAN_PORT }, { "geneve", O_GENEVE_PORT }, { "gue", O_GUE_PORT },
+			      { "mpls", O_MPLS_UDP_PORT } };
+		const char *eq = strchr(arg, '=');
+		for (size_t k = 0; eq && k < sizeof kinds / sizeof kinds[0]; k++)
+			if (strcmp(eq + 1, kinds[k].kind) == 0) {
+				char port[16];
+				snprintf(port, sizeof port, "%.*s", (int)(eq - arg < 15 ? eq - arg : 15), arg);
+				for (size_t j = 0; j < sizeof opts / sizeof opts[0]; j++)
+					if (opts[j].id == kinds[k].as)
+						return apply(o, &opts[j], port, err, errlen);
+			}
+		snprintf(err, errlen, "--tunnel-port is PORT=vxlan|geneve|gue|mpls, not \"%s\"", arg);
+		return false;
+	}
 	case O_VXLAN_PORT:
 	case O_GENEVE_PORT:
 	case O_GUE_PORT:
